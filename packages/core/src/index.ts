@@ -1,0 +1,23 @@
+// @auterity/core: the headless engine.
+export { createAuterity } from './engine.js';
+export type { Auterity, EngineApiKeysApi, MigrateResult, TenantHandle } from './engine.js';
+export type { AuterityOptions, Logger } from './config/index.js';
+export { AuterityError, isAuterityError, errorCodes } from './errors.js';
+export type { AuterityErrorCode, AuterityErrorOptions, AuterityIssue } from './errors.js';
+export type {
+  Actor,
+  AddMemberInput,
+  ApiKey,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  CreateTenantInput,
+  Member,
+  MembersApi,
+  Tenant,
+  TenantApiKeysApi,
+  TenantsApi,
+  UpdateMemberInput,
+  UpdateTenantInput,
+  VerifiedApiKey,
+} from './tenancy/index.js';
+export type { DialectName } from './storage/index.js';

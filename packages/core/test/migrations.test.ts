@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/testing';
+import { createAuterity, isAuterityError } from '@auterity/core';
+import pg from 'pg';
+import { rawQuery } from './helpers.js';
+
+const tablesQuery = {
+  sqlite: "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+  postgres: "select table_name as name from information_schema.tables where table_schema = 'public' order by table_name",
+};
+
+describe.each(testDialects)('migrations on %s', (dialect) => {
+  const databases: TestDatabase[] = [];
+  const fresh = async () => {
+    const db = await createTestDatabase(dialect);
+    databases.push(db);
+    return db;
+  };
+  afterAll(async () => {
+    await Promise.all(databases.map((db) => db.drop()));
+  });
+
+  it('creates the schema on a fresh database, then applies nothing new', async () => {
+    const db = await fresh();
+    const engine = createAuterity({ database: db.url });
+    try {
+      expect(await engine.migrate()).toEqual({ applied: ['0001_tenancy'] });
+      expect(await engine.migrate()).toEqual({ applied: [] });
+      const tables = (await rawQuery(db, tablesQuery[dialect])).map((row) => row.name);
+      expect(tables).toEqual(['api_keys', 'auterity_migration', 'auterity_migration_lock', 'members', 'tenants']);
+    } finally {
+      await engine.close();
+    }
+    const again = createAuterity({ database: db.url });
+    try {
+      expect(await again.migrate()).toEqual({ applied: [] });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('migrates before the first operation by default', async () => {
+    const db = await fresh();
+    const engine = createAuterity({ database: db.url });
+    try {
+      expect(await engine.tenants.list()).toEqual([]);
+      expect(await engine.migrate()).toEqual({ applied: [] });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('leaves the schema alone with migrate: false until migrate() is called', async () => {
+    const db = await fresh();
+    const engine = createAuterity({ database: db.url, migrate: false });
+    try {
+      await expect(engine.tenants.list()).rejects.toThrow(/tenants/);
+      expect(await engine.migrate()).toEqual({ applied: ['0001_tenancy'] });
+      expect(await engine.tenants.list()).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('lets several engines migrate the same database concurrently', async () => {
+    const db = await fresh();
+    const engines = Array.from({ length: 4 }, () => createAuterity({ database: db.url }));
+    try {
+      const results = await Promise.all(engines.map((engine) => engine.migrate()));
+      expect(results.flatMap((result) => result.applied)).toEqual(['0001_tenancy']);
+      await engines[0]!.tenants.create({ id: 'acme' });
+      expect((await engines[3]!.tenants.get('acme')).id).toBe('acme');
+    } finally {
+      await Promise.all(engines.map((engine) => engine.close()));
+    }
+  });
+
+  it('refuses to work after close()', async () => {
+    const db = await fresh();
+    const engine = createAuterity({ database: db.url });
+    await engine.migrate();
+    await engine.close();
+    await engine.close();
+    const error = await engine.tenants.list().catch((caught: unknown) => caught);
+    expect(isAuterityError(error, 'unavailable')).toBe(true);
+  });
+});
+
+describe('migrations on an in-memory SQLite database', () => {
+  let engine: ReturnType<typeof createAuterity>;
+  beforeAll(() => {
+    engine = createAuterity({ database: 'sqlite::memory:' });
+  });
+  afterAll(() => engine.close());
+
+  it('keeps one database for the life of the engine', async () => {
+    await engine.tenants.create({ id: 'mem' });
+    expect((await engine.tenants.list()).map((tenant) => tenant.id)).toEqual(['mem']);
+  });
+});
+
+describe('PostgreSQL type parsing', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+  });
+  afterAll(() => db.drop());
+
+  it("reads bigint times as numbers without changing the host's global pg parsers", async () => {
+    const engine = createAuterity({ database: db.url });
+    try {
+      const tenant = await engine.tenants.create({ id: 'acme' });
+      expect(typeof (await engine.tenants.get('acme')).createdAt).toBe('number');
+      expect((await engine.tenants.get('acme')).createdAt).toBe(tenant.createdAt);
+    } finally {
+      await engine.close();
+    }
+    expect(pg.types.getTypeParser(20)('9007199254740993')).toBe('9007199254740993');
+  });
+});

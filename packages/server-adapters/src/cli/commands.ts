@@ -1,0 +1,89 @@
+// The CLI's commands. Each declares its usage, its options (node:util parseArgs, strict) and what
+// it does with an engine; the runner owns parsing, engine lifetime and error reporting.
+import type { Auterity } from '@auterity/core';
+import { UsageError } from './usage-error.js';
+
+export interface CommandContext {
+  engine: Auterity;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  print(line: string): void;
+}
+
+export interface Command {
+  /** Words that select the command, e.g. ['tenant', 'create']. */
+  path: string[];
+  usage: string;
+  summary: string;
+  positionals: string[];
+  options: Record<string, { type: 'string' | 'boolean'; description: string }>;
+  run(context: CommandContext): Promise<void>;
+}
+
+function parseScopes(raw: string | boolean | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const scopes = String(raw)
+    .split(',')
+    .map((scope) => scope.trim());
+  if (scopes.some((scope) => scope === '')) {
+    throw new UsageError(`--scopes: expected a comma-separated list of scopes such as "workflows:read,runs:write", got "${String(raw)}"`);
+  }
+  return scopes;
+}
+
+const optionalString = (value: string | boolean | undefined): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+export const commands: Command[] = [
+  {
+    path: ['migrate'],
+    usage: 'auterity migrate',
+    summary: 'Create or update the database schema',
+    positionals: [],
+    options: {},
+    async run({ engine, print }) {
+      const { applied } = await engine.migrate();
+      if (applied.length === 0) print('Database is up to date.');
+      else for (const name of applied) print(`Applied migration ${name}`);
+    },
+  },
+  {
+    path: ['tenant', 'create'],
+    usage: 'auterity tenant create <id> [--plan <plan>] [--name <name>]',
+    summary: 'Create a tenant',
+    positionals: ['id'],
+    options: {
+      plan: { type: 'string', description: 'plan id, e.g. free, pro, business or enterprise (default: free)' },
+      name: { type: 'string', description: 'display name (default: the id)' },
+    },
+    async run({ engine, positionals, values, print }) {
+      const [id] = positionals as [string];
+      const plan = optionalString(values.plan);
+      const name = optionalString(values.name);
+      const tenant = await engine.tenants.create({ id, ...(plan !== undefined && { plan }), ...(name !== undefined && { name }) });
+      print(`Created tenant ${tenant.id} "${tenant.name}" on plan ${tenant.plan}`);
+    },
+  },
+  {
+    path: ['key', 'create'],
+    usage: 'auterity key create <tenantId> [--scopes <a,b>] [--name <name>]',
+    summary: "Create an API key for a tenant (the key is the output's last line)",
+    positionals: ['tenantId'],
+    options: {
+      scopes: { type: 'string', description: 'comma-separated scopes (default: every scope)' },
+      name: { type: 'string', description: 'a label to recognise the key by' },
+    },
+    async run({ engine, positionals, values, print }) {
+      const [tenantId] = positionals as [string];
+      const scopes = parseScopes(values.scopes);
+      const name = optionalString(values.name);
+      const created = await engine.apiKeys.create(tenantId, {
+        ...(scopes !== undefined && { scopes }),
+        ...(name !== undefined && { name }),
+      });
+      print(`Created API key ${created.id} for tenant ${created.tenantId} (scopes: ${created.scopes.join(', ')})`);
+      print('Store the key now: it is shown only once.');
+      print(created.key);
+    },
+  },
+];

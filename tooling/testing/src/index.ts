@@ -1,0 +1,4 @@
+export { createTestDatabase, createTestRedis, testDialects } from './databases.js';
+export type { TestDatabase, TestDialect, TestRedis } from './databases.js';
+export { ensurePostgres, ensureRedis, POSTGRES_URL_ENV, REDIS_URL_ENV } from './services.js';
+export { workspaceAliases } from './workspace-aliases.js';
