@@ -3,6 +3,15 @@ import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/t
 import { createAuterity, isAuterityError } from '@auterity/core';
 import pg from 'pg';
 import { rawQuery } from './helpers.js';
+import { migrations } from '../src/storage/index.js';
+
+const allMigrations = migrations.map((migration) => migration.name);
+const bookkeeping = ['auterity_migration', 'auterity_migration_lock'];
+const tenantIdColumnQuery = {
+  sqlite: (table: string) => `select name from pragma_table_info('${table}') where name = 'tenant_id'`,
+  postgres: (table: string) =>
+    `select column_name as name from information_schema.columns where table_schema = 'public' and table_name = '${table}' and column_name = 'tenant_id'`,
+};
 
 const tablesQuery = {
   sqlite: "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
@@ -24,10 +33,14 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     const db = await fresh();
     const engine = createAuterity({ database: db.url });
     try {
-      expect(await engine.migrate()).toEqual({ applied: ['0001_tenancy'] });
+      expect(await engine.migrate()).toEqual({ applied: allMigrations });
       expect(await engine.migrate()).toEqual({ applied: [] });
       const tables = (await rawQuery(db, tablesQuery[dialect])).map((row) => row.name);
-      expect(tables).toEqual(['api_keys', 'auterity_migration', 'auterity_migration_lock', 'members', 'tenants']);
+      expect(tables).toEqual(expect.arrayContaining([...bookkeeping, 'api_keys', 'members', 'tenants']));
+      // DESIGN §2: every row of every table carries tenant_id.
+      for (const table of tables.filter((name) => !bookkeeping.includes(name))) {
+        expect(await rawQuery(db, tenantIdColumnQuery[dialect](table)), `${table}.tenant_id`).toHaveLength(1);
+      }
     } finally {
       await engine.close();
     }
@@ -55,7 +68,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     const engine = createAuterity({ database: db.url, migrate: false });
     try {
       await expect(engine.tenants.list()).rejects.toThrow(/tenants/);
-      expect(await engine.migrate()).toEqual({ applied: ['0001_tenancy'] });
+      expect(await engine.migrate()).toEqual({ applied: allMigrations });
       expect(await engine.tenants.list()).toEqual([]);
     } finally {
       await engine.close();
@@ -67,7 +80,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     const engines = Array.from({ length: 4 }, () => createAuterity({ database: db.url }));
     try {
       const results = await Promise.all(engines.map((engine) => engine.migrate()));
-      expect(results.flatMap((result) => result.applied)).toEqual(['0001_tenancy']);
+      expect(results.flatMap((result) => result.applied)).toEqual(allMigrations);
       await engines[0]!.tenants.create({ id: 'acme' });
       expect((await engines[3]!.tenants.get('acme')).id).toBe('acme');
     } finally {

@@ -1,0 +1,1 @@
+export { toCssVariableObject, toCssVariables, type CssVariableObject, type CssVariablesOptions } from './variables.js';

@@ -1,0 +1,2 @@
+export { createTheme } from './create-theme.js';
+export type { CreateThemeOptions } from './options.js';
