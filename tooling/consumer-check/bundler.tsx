@@ -1,6 +1,28 @@
-// A bundler consumer (moduleResolution bundler, as Vite, webpack and Next.js resolve).
-import { createAuterity, type Auterity } from '@auterity/core';
-import { isErrorEnvelope } from '@auterity/core/client';
+// A bundler consumer (moduleResolution bundler, as Vite, webpack and Next.js resolve): the React kit
+// with its stylesheet, themed by @auterity/themes, talking to the engine through the typed client.
+import '@auterity/react/styles.css';
+import { createClient } from '@auterity/core/client';
+import { AuterityProvider, Button, DataTable, Tabs, TabsList, TabsTrigger, type DataTableColumn } from '@auterity/react';
+import { createTheme } from '@auterity/themes';
 
-export const engine: Auterity = createAuterity({ database: 'sqlite::memory:' });
-export const isEnvelope: boolean = isErrorEnvelope(null);
+interface Run {
+  id: string;
+  status: string;
+}
+const columns: DataTableColumn<Run>[] = [{ id: 'id', header: 'Run' }, { id: 'status', header: 'Status' }];
+const client = createClient({ baseUrl: '/api' });
+const theme = createTheme({ brand: '#7c3aed', mode: 'light' });
+
+export function App({ runs }: { runs: Run[] }) {
+  return (
+    <AuterityProvider client={client} theme={theme} appearance={{ elements: { button: 'host-button' } }} locale="de">
+      <Tabs defaultValue="runs">
+        <TabsList>
+          <TabsTrigger value="runs">Runs</TabsTrigger>
+        </TabsList>
+      </Tabs>
+      <DataTable data={runs} columns={columns} caption="Runs" />
+      <Button>Start</Button>
+    </AuterityProvider>
+  );
+}

@@ -8,3 +8,15 @@ export const closing: Promise<void> = engine.close();
 export const isError: boolean = core.isAuterityError(new core.AuterityError('conflict', 'x'));
 export const isEnvelope: boolean = client.isErrorEnvelope({ error: { code: 'x', message: 'y' } });
 export const exitCode: Promise<number> = adapters.runCli(['--help'], { stdout: () => undefined });
+
+import themes = require('@auterity/themes');
+import themeSchema = require('@auterity/themes/schema');
+
+export const darkCss: string = themes.toCssVariables(themes.createTheme({ brand: '#0f766e', mode: 'light' }));
+export const safe = themeSchema.safeParseTheme({});
+
+import node = require('@auterity/server-adapters/node');
+import react = require('@auterity/react');
+
+export const nodeHandler = node.toNodeHandler(adapters.createHandler(engine));
+export const provider = react.AuterityProvider;

@@ -4,7 +4,11 @@
 import { AuterityError } from './errors.js';
 import { resolveOptions, type AuterityOptions, type Logger } from './config/index.js';
 import { Storage, type DialectName } from './storage/index.js';
+import { createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
+import { createBillingEngine, type BillingOptions, type EngineBilling, type TenantBilling } from './billing/engine-surface.js';
 import { parseInput } from './shared/validation.js';
+import { createWorkflowRuntime, type TenantEvents, type TenantWorkflows, type WorkflowRuntime, type WorkflowsOptions } from './workflows/runtime.js';
+import { SqlWorkflowStore } from './workflows/store/sql.js';
 import { tenantIdSchema } from './shared/validation.js';
 import {
   actorSchema,
@@ -41,7 +45,18 @@ export interface TenantHandle {
   readonly actor: Actor;
   readonly members: MembersApi;
   readonly apiKeys: TenantApiKeysApi;
+  /** Authorization, tenant policies, audit log, approvals and invitations, acting as `actor`. */
+  readonly governance: TenantGovernance;
+  /** Entitlements: check, consume, reserve/commit, rate limits and the usage ledger. */
+  readonly billing: TenantBilling;
+  /** Workflow definitions, runs and their controls. */
+  readonly workflows: TenantWorkflows;
+  /** Emits events: event triggers and `event.wait` steps. */
+  readonly events: TenantEvents;
 }
+
+/** The engine's side of the workflow executor: background loops and webhook entry. */
+export type EngineWorkflows = Pick<WorkflowRuntime, 'start' | 'stop' | 'tick' | 'idle' | 'webhook'>;
 
 export interface Auterity {
   /** Which database the engine runs on. */
@@ -49,6 +64,12 @@ export interface Auterity {
   /** Tenant administration (the ISV's side, not a tenant's). */
   readonly tenants: TenantsApi;
   readonly apiKeys: EngineApiKeysApi;
+  /** The plan catalog, the quota backend in use and the executor's billing guard. */
+  readonly billing: EngineBilling;
+  /** The workflow executor: `start()` its loops in every process that should run workflows. */
+  readonly workflows: EngineWorkflows;
+  /** Verifies and consumes an invitation token (which names its tenant); the caller then adds the member. */
+  acceptInvitation(token: string, acceptedBy: string): Promise<Invitation>;
   /** Applies pending migrations. Idempotent; safe when several engines migrate one database at once. */
   migrate(): Promise<MigrateResult>;
   /** A handle confined to one tenant, acting as `actor`. Synchronous; the tenant is checked on use. */
@@ -57,13 +78,28 @@ export interface Auterity {
   close(): Promise<void>;
 }
 
+/** Engine options: storage and runtime (`AuterityOptions`) plus the ISV's governance layer. */
+export interface CreateAuterityOptions extends AuterityOptions {
+  governance?: GovernanceOptions;
+  /** Plan catalog, quota backend and clock. Default: the Free/Pro/Business/Enterprise catalog on SQL. */
+  billing?: BillingOptions;
+  /** The ISV's actions, guards, sandbox and HTTP limits, and executor tuning. */
+  workflows?: WorkflowsOptions;
+}
+
 /**
  * Creates an engine. Synchronous and free of I/O: the database is opened (and, unless
  * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
  * every bad option.
  */
-export function createAuterity(options: AuterityOptions = {}): Auterity {
-  const resolved = resolveOptions(options);
+export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
+  // `governance` is validated by the governance domain; everything else by resolveOptions, which
+  // also reports options that are not an object at all.
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const { governance: governanceOptions, billing: billingOptions, workflows: workflowsOptions, ...engineOptions } = isObject
+    ? options
+    : { governance: undefined, billing: undefined, workflows: undefined };
+  const resolved = resolveOptions(isObject ? engineOptions : options);
   const logger: Logger = resolved.logger;
   const storage = new Storage({ database: resolved.database, logger });
 
@@ -93,6 +129,7 @@ export function createAuterity(options: AuterityOptions = {}): Auterity {
   const ctx: TenancyContext = {
     storage,
     now: () => Date.now(),
+    validatePlan: (plan) => billing.validatePlan(plan),
     async ready() {
       assertOpen();
       if (!resolved.migrate || migrated) return;
@@ -101,10 +138,35 @@ export function createAuterity(options: AuterityOptions = {}): Auterity {
   };
 
   const tenants = createTenantsApi(ctx);
+  const billing = createBillingEngine(billingOptions, {
+    scopeFor: (tenantId) => storage.scope(tenantId),
+    ready: ctx.ready,
+    redisUrl: resolved.redis,
+    now: ctx.now,
+    tenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
+    env: process.env,
+  });
+  // Billing's guard comes first: a run over the tenant's executions quota is refused before the
+  // ISV's own guards are asked.
+  const workflows = createWorkflowRuntime({ ...workflowsOptions, guards: [{ beforeRun: (run) => billing.beforeRun(run) }, ...(workflowsOptions?.guards ?? [])] }, {
+    store: new SqlWorkflowStore({
+      scope: (tenantId) => storage.scope(tenantId),
+      listTenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
+    }),
+    logger,
+    ready: ctx.ready,
+  });
+  const governance = createGovernanceEngine(governanceOptions, { scopeFor: (tenantId) => storage.scope(tenantId), secret: resolved.secret, now: ctx.now });
 
   return {
     dialect: storage.dialect,
     tenants,
+    workflows: Object.freeze({ start: workflows.start, stop: workflows.stop, tick: workflows.tick, idle: workflows.idle, webhook: workflows.webhook }),
+    billing: Object.freeze({ catalog: billing.catalog, backend: billing.backend, beforeRun: billing.beforeRun, provider: billing.provider }),
+    async acceptInvitation(token, acceptedBy) {
+      await ctx.ready();
+      return governance.acceptInvitation(token, acceptedBy);
+    },
     apiKeys: {
       async create(tenantId, input) {
         const id = parseInput(tenantIdSchema, tenantId, 'tenant id', 'tenantId');
@@ -128,6 +190,10 @@ export function createAuterity(options: AuterityOptions = {}): Auterity {
         actor: Object.freeze({ id: who.id, roles: Object.freeze([...who.roles]) as string[] }),
         members: createMembersApi(ctx, scope),
         apiKeys: createTenantApiKeysApi(ctx, scope, who.id),
+        governance: governance.forTenant(scope, who, ctx.ready),
+        billing: billing.forTenant(scope, ctx.ready),
+        workflows: workflows.tenant(id),
+        events: workflows.events(id),
       });
     },
 
@@ -135,6 +201,8 @@ export function createAuterity(options: AuterityOptions = {}): Auterity {
       if (closed) return;
       closed = true;
       await pending?.catch(() => undefined);
+      await workflows.close();
+      await billing.close();
       await storage.destroy();
     },
   };

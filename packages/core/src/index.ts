@@ -1,6 +1,6 @@
 // @auterity/core: the headless engine.
 export { createAuterity } from './engine.js';
-export type { Auterity, EngineApiKeysApi, MigrateResult, TenantHandle } from './engine.js';
+export type { Auterity, CreateAuterityOptions, EngineApiKeysApi, EngineWorkflows, MigrateResult, TenantHandle } from './engine.js';
 export type { AuterityOptions, Logger } from './config/index.js';
 export { AuterityError, isAuterityError, errorCodes } from './errors.js';
 export type { AuterityErrorCode, AuterityErrorOptions, AuterityIssue } from './errors.js';
@@ -21,3 +21,9 @@ export type {
   VerifiedApiKey,
 } from './tenancy/index.js';
 export type { DialectName } from './storage/index.js';
+export * from './governance/index.js';
+export type { GovernanceOptions, TenantGovernance } from './governance/engine-surface.js';
+export { createExpressionCompiler } from './expressions/index.js';
+export type { CompiledExpression, CompileOptions, ExpressionCompiler, ExpressionCompilerOptions, ExpressionLocation } from './expressions/index.js';
+export * from './billing/index.js';
+export * from './workflows/index.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '@auterity/testing';
-import { createAuterity, type Auterity, type AuterityOptions } from '@auterity/core';
+import { createAuterity, type Auterity, type CreateAuterityOptions } from '@auterity/core';
 
 export interface EngineFixture {
   readonly db: TestDatabase;
@@ -10,7 +10,7 @@ export interface EngineFixture {
 }
 
 /** A fresh database and an engine on it for one suite; closed and dropped after the suite. */
-export function useEngine(dialect: TestDialect, options: Omit<AuterityOptions, 'database'> = {}): EngineFixture {
+export function useEngine(dialect: TestDialect, options: Omit<CreateAuterityOptions, 'database'> = {}): EngineFixture {
   let db: TestDatabase | undefined;
   let engine: Auterity | undefined;
   beforeAll(async () => {

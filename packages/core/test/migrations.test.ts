@@ -35,7 +35,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     try {
       expect(await engine.migrate()).toEqual({ applied: allMigrations });
       expect(await engine.migrate()).toEqual({ applied: [] });
-      const tables = (await rawQuery(db, tablesQuery[dialect])).map((row) => row.name);
+      const tables = (await rawQuery(db, tablesQuery[dialect])).map((row) => String(row.name));
       expect(tables).toEqual(expect.arrayContaining([...bookkeeping, 'api_keys', 'members', 'tenants']));
       // DESIGN §2: every row of every table carries tenant_id.
       for (const table of tables.filter((name) => !bookkeeping.includes(name))) {

@@ -1,41 +1,20 @@
 // @auterity/core/client: what a browser or another service needs to talk to the HTTP API.
-// Dependency-free (no node: imports), so it bundles for the browser. The typed fetch client lands
-// here with the HTTP API; for now, the error envelope every route answers with on failure.
-
-/** One problem with an input, located by its path (`steps.2.input.url`). */
-export interface ErrorIssue {
-  path: string;
-  message: string;
-}
-
-/** `{ "error": { "code", "message", "issues"? } }`, the body of every non-2xx response. */
-export interface ErrorEnvelope {
-  error: {
-    /** Stable and machine-readable: `invalid_input`, `not_found`, `conflict`, `quota_exceeded`, … */
-    code: string;
-    message: string;
-    issues?: ErrorIssue[];
-  };
-}
-
-function isIssue(value: unknown): value is ErrorIssue {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ErrorIssue).path === 'string' &&
-    typeof (value as ErrorIssue).message === 'string'
-  );
-}
-
-/** True when `value` is a well-formed error envelope (e.g. a parsed response body). */
-export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
-  if (typeof value !== 'object' || value === null) return false;
-  const error = (value as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message, issues } = error as { code?: unknown; message?: unknown; issues?: unknown };
-  return (
-    typeof code === 'string' &&
-    typeof message === 'string' &&
-    (issues === undefined || (Array.isArray(issues) && issues.every(isIssue)))
-  );
-}
+// Dependency-free (no node: imports, no zod; engine types only), so it bundles for the browser.
+export { createClient } from './client.js';
+export type { AuterityClient, AuthorizeRequest, ClientOptions, HeadersInput, RequestOptions } from './client.js';
+export { AuterityApiError, isAuterityApiError } from './error.js';
+export { isErrorEnvelope } from './envelope.js';
+export type { ErrorEnvelope, ErrorIssue } from './envelope.js';
+export type { ServerSentEvent, SubscribeOptions } from './sse.js';
+export type { AddMemberInput, ApiKey, CreateApiKeyInput, CreatedApiKey, Member, UpdateMemberInput } from '../tenancy/types.js';
+export type { ApprovalStatus, ApprovalView } from '../governance/approvals/index.js';
+export type { AuditEntry, VerifyResult } from '../governance/audit/index.js';
+export type { Policy, PolicyDecision, PolicyInput } from '../governance/policies/index.js';
+export type { RunListFilter, StartWorkflowOptions, WorkflowRun, WorkflowSummary, WorkflowVersion } from '../workflows/runtime.js';
+export type { RunEvent } from '../workflows/events/index.js';
+export type { WorkflowDefinitionInput } from '../workflows/definitions/index.js';
+export type { UsageQuery, UsageRecord } from '../billing/backends/index.js';
+export type { Plan } from '../billing/catalog/index.js';
+export type { CheckResult, ConsumeResult } from '../billing/entitlements/index.js';
+export type { CheckoutResult } from '../billing/providers/index.js';
+export type { BillingInterval, PlanChange, Subscription } from '../billing/subscriptions/subscriptions.js';

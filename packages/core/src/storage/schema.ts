@@ -99,6 +99,161 @@ export interface ApprovalsTable {
   updated_at: number;
 }
 
+/** Billing: one usage counter per tenant, feature and window (window_start 0: never resets). */
+export interface BillingCountersTable {
+  tenant_id: string;
+  feature: string;
+  window_start: number;
+  window_end: number;
+  used: number;
+}
+
+/** Billing: the usage ledger — every admitted consume and commit. */
+export interface BillingUsageTable {
+  tenant_id: string;
+  id: string;
+  feature: string;
+  amount: number;
+  at: number;
+  /** Unique per tenant when set: a replay counts once. */
+  idempotency_key: string | null;
+  kind: string;
+  /** When the usage was acknowledged by the payment provider's meter. */
+  reported_at: number | null;
+}
+
+/** Billing: amounts held by `reserve` until commit, release or expiry. */
+export interface BillingReservationsTable {
+  tenant_id: string;
+  id: string;
+  feature: string;
+  window_start: number;
+  window_end: number;
+  amount: number;
+  expires_at: number;
+}
+
+/** Billing: GCRA state (theoretical arrival time) per rate-limited subject. */
+export interface BillingRatesTable {
+  tenant_id: string;
+  key: string;
+  tat: number;
+}
+
+/** Billing: the tenant's subscription (one row per tenant). */
+export interface BillingSubscriptionsTable {
+  tenant_id: string;
+  plan_id: string;
+  plan_version: number;
+  status: string;
+  interval: string;
+  /** Usage windows align to this instant. */
+  anchor_at: number;
+  current_period_start: number;
+  current_period_end: number;
+  trial_ends_at: number | null;
+  cancel_at_period_end: number;
+  /** Scheduled downgrade, applied at period end. */
+  pending_plan_id: string | null;
+  pending_interval: string | null;
+  /** JSON array of add-on ids. */
+  addons: string;
+  provider: string;
+  customer_ref: string | null;
+  subscription_ref: string | null;
+  /** Provider time of the last applied subscription event: older events are ignored. */
+  provider_updated_at: number | null;
+  /** Provider time of the last applied status change (subscription or invoice event). */
+  status_updated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Billing: provider webhook events already applied (idempotency by event id). */
+export interface BillingEventsTable {
+  tenant_id: string;
+  event_id: string;
+  type: string;
+  received_at: number;
+}
+
+/** Workflows: one row per workflow; its definitions are in workflow_versions. */
+export interface WorkflowsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  latest_version: number;
+  /** The secret part of the webhook token. */
+  webhook_secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Workflows: every stored version of a definition (JSON); runs are pinned to one. */
+export interface WorkflowVersionsTable {
+  tenant_id: string;
+  workflow_id: string;
+  version: number;
+  name: string;
+  definition: string;
+  created_at: number;
+}
+
+/** Workflows: a run — its persisted machine snapshot (JSON), its lease and its durable timer. */
+export interface WorkflowRunsTable {
+  tenant_id: string;
+  id: string;
+  workflow_id: string;
+  version: number;
+  status: string;
+  priority: number;
+  snapshot: string;
+  seq: number;
+  dead_lettered: number;
+  parent_run_id: string | null;
+  /** When an engine must next look at the run; null when nothing is due. */
+  due_at: number | null;
+  /** `|name|name|`: events its event.wait steps wait for. */
+  wait_events: string | null;
+  /** A pause or cancel asked of the engine holding the run. */
+  control: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+/** Workflows: the append-only event log of every run. */
+export interface WorkflowRunEventsTable {
+  tenant_id: string;
+  run_id: string;
+  seq: number;
+  type: string;
+  step_id: string | null;
+  /** JSON object or null. */
+  data: string | null;
+  at: number;
+}
+
+/** Workflows: emitted events, kept for a window so an event.wait that starts late still sees them. */
+export interface WorkflowEventsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  payload: string;
+  at: number;
+}
+
+/** Workflows: cron ticks fired (the primary key makes each tick fire once across engines). */
+export interface WorkflowCronTicksTable {
+  tenant_id: string;
+  workflow_id: string;
+  trigger_index: number;
+  tick_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   members: MembersTable;
@@ -108,6 +263,18 @@ export interface Database {
   audit_chains: AuditChainsTable;
   invitations: InvitationsTable;
   approvals: ApprovalsTable;
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_run_events: WorkflowRunEventsTable;
+  workflow_events: WorkflowEventsTable;
+  workflow_cron_ticks: WorkflowCronTicksTable;
+  billing_counters: BillingCountersTable;
+  billing_usage: BillingUsageTable;
+  billing_reservations: BillingReservationsTable;
+  billing_rates: BillingRatesTable;
+  billing_subscriptions: BillingSubscriptionsTable;
+  billing_events: BillingEventsTable;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface TenancyContext {
   /** Resolves once the engine is usable (migrated, not closed). Await before any query. */
   ready(): Promise<void>;
   now(): number;
+  /** Throws invalid_input (naming `plan` and the known plan ids) for a plan the catalog lacks. */
+  validatePlan?(plan: string): void;
 }
 
 export function tenantNotFound(tenantId: string): AuterityError {

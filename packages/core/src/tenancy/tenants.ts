@@ -31,6 +31,7 @@ export function createTenantsApi(ctx: TenancyContext): TenantsApi {
   return {
     async create(input) {
       const data = parseInput(tenantCreateSchema, input, 'tenant');
+      if (data.plan !== undefined) ctx.validatePlan?.(data.plan);
       await ctx.ready();
       const now = ctx.now();
       try {
@@ -65,6 +66,7 @@ export function createTenantsApi(ctx: TenancyContext): TenantsApi {
     async update(id, patch) {
       const tenantId = parseId(id);
       const data = parseInput(tenantUpdateSchema, patch, 'tenant update');
+      if (data.plan !== undefined) ctx.validatePlan?.(data.plan);
       await ctx.ready();
       const scope = ctx.storage.scope(tenantId);
       const changes = {

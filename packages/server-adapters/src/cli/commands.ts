@@ -1,6 +1,7 @@
 // The CLI's commands. Each declares its usage, its options (node:util parseArgs, strict) and what
 // it does with an engine; the runner owns parsing, engine lifetime and error reporting.
 import type { Auterity } from '@auterity/core';
+import { startServer, untilSignal } from './serve.js';
 import { UsageError } from './usage-error.js';
 
 export interface CommandContext {
@@ -29,6 +30,14 @@ function parseScopes(raw: string | boolean | undefined): string[] | undefined {
     throw new UsageError(`--scopes: expected a comma-separated list of scopes such as "workflows:read,runs:write", got "${String(raw)}"`);
   }
   return scopes;
+}
+
+function parsePort(raw: string | boolean | undefined): number {
+  if (raw === undefined) return 3000;
+  const text = String(raw);
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) throw new UsageError(`--port: expected a port number from 0 to 65535, got "${text}"`);
+  return port;
 }
 
 const optionalString = (value: string | boolean | undefined): string | undefined =>
@@ -84,6 +93,25 @@ export const commands: Command[] = [
       print(`Created API key ${created.id} for tenant ${created.tenantId} (scopes: ${created.scopes.join(', ')})`);
       print('Store the key now: it is shown only once.');
       print(created.key);
+    },
+  },
+  {
+    path: ['serve'],
+    usage: 'auterity serve [--port <port>] [--host <host>]',
+    summary: 'Serve the HTTP API (authenticated with API keys from "key create") until SIGINT or SIGTERM',
+    positionals: [],
+    options: {
+      port: { type: 'string', description: 'port to listen on (default: 3000; 0 picks a free one)' },
+      host: { type: 'string', description: 'interface to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)' },
+    },
+    async run({ engine, values, print }) {
+      const port = parsePort(values.port);
+      const host = optionalString(values.host) ?? '127.0.0.1';
+      const running = await startServer(engine, { port, host });
+      print(`Auterity API listening on ${running.url}/v1 (Ctrl-C to stop)`);
+      const signal = await untilSignal();
+      print(`Received ${signal}, shutting down.`);
+      await running.close();
     },
   },
 ];

@@ -1,8 +1,10 @@
 // Every migration, in order. A domain adds its tables by appending a migration here.
 import { tenancy } from './0001_tenancy.js';
 import { governance } from './0002_governance.js';
+import { workflows } from './0003_workflows.js';
+import { billing } from './0004_billing.js';
 import type { AuterityMigration } from './types.js';
 
 export type { AuterityMigration } from './types.js';
 
-export const migrations: readonly AuterityMigration[] = [tenancy, governance];
+export const migrations: readonly AuterityMigration[] = [tenancy, governance, workflows, billing];

@@ -1,0 +1,102 @@
+// The audit log: append, read, verify, export and prune a tenant's hash-chained entries.
+import { z } from 'zod';
+import { parseWith } from '../validation.js';
+import { genesisHash, hashEntry, verifyChain, type AuditEntry, type VerifyResult } from './chain.js';
+import { csvHeader, csvRow } from './export.js';
+import type { AuditStore } from './store.js';
+
+export const auditEventSchema = z.strictObject({
+  actorId: z.string().min(1).max(256),
+  action: z.string().min(1).max(128),
+  resource: z.string().max(512).nullable().default(null),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type AuditEvent = z.input<typeof auditEventSchema>;
+
+export const retentionSchema = z.union([
+  z.strictObject({ before: z.date() }),
+  z.strictObject({ keepLast: z.number().int().min(0) }),
+]);
+
+export type Retention = z.infer<typeof retentionSchema>;
+
+export interface AuditLog {
+  append(tenantId: string, event: AuditEvent): Promise<AuditEntry>;
+  list(tenantId: string, options?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  verify(tenantId: string): Promise<VerifyResult>;
+  /** Lines of JSONL or CSV (header first), read page by page. */
+  export(tenantId: string, format: 'jsonl' | 'csv'): AsyncGenerator<string>;
+  /** Drops old entries, keeping the last dropped entry's hash as the anchor verify() starts from. */
+  prune(tenantId: string, retention: Retention): Promise<{ pruned: number }>;
+}
+
+export interface AuditLogOptions {
+  store: AuditStore;
+  now?: () => Date;
+  /** Entries read per page by verify, export and prune. */
+  pageSize?: number;
+}
+
+export function createAuditLog(options: AuditLogOptions): AuditLog {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  const pageSize = options.pageSize ?? 1000;
+
+  async function* pages(tenantId: string): AsyncGenerator<AuditEntry[]> {
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await store.list(tenantId, { ...(afterSeq === undefined ? {} : { afterSeq }), limit: pageSize });
+      if (page.length) yield page;
+      if (page.length < pageSize) return;
+      afterSeq = (page.at(-1) as AuditEntry).seq;
+    }
+  }
+
+  return {
+    async append(tenantId, input) {
+      const event = parseWith(auditEventSchema, input, 'audit event');
+      // Round-trip through JSON so what is hashed is exactly what storage will give back.
+      const data = JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>;
+      const at = now().toISOString();
+      return store.append(tenantId, (head) => {
+        const record = { tenantId, seq: (head?.seq ?? 0) + 1, at, actorId: event.actorId, action: event.action, resource: event.resource, data };
+        const prevHash = head?.hash ?? genesisHash;
+        return { ...record, prevHash, hash: hashEntry(prevHash, record) };
+      });
+    },
+    list: (tenantId, listOptions) => store.list(tenantId, listOptions),
+    async verify(tenantId) {
+      // Holds the whole chain: verification needs every link, and lookups across it locate moves.
+      const entries: AuditEntry[] = [];
+      for await (const page of pages(tenantId)) entries.push(...page);
+      const [anchor, head] = await Promise.all([store.anchor(tenantId), store.head(tenantId)]);
+      return verifyChain(entries, anchor, head);
+    },
+    async *export(tenantId, format) {
+      if (format === 'csv') yield csvHeader;
+      for await (const page of pages(tenantId)) {
+        for (const entry of page) yield format === 'csv' ? csvRow(entry) : JSON.stringify(entry);
+      }
+    },
+    async prune(tenantId, input) {
+      const retention = parseWith(retentionSchema, input, 'retention');
+      let last: AuditEntry | undefined;
+      if ('keepLast' in retention) {
+        const head = await store.head(tenantId);
+        const throughSeq = (head?.seq ?? 0) - retention.keepLast;
+        if (throughSeq <= 0) return { pruned: 0 };
+        [last] = await store.list(tenantId, { afterSeq: throughSeq - 1, limit: 1 });
+      } else {
+        const cutoff = retention.before.toISOString();
+        for await (const page of pages(tenantId)) {
+          const older = page.filter((entry) => entry.at < cutoff);
+          if (older.length) last = older.at(-1);
+          if (older.length < page.length) break;
+        }
+      }
+      if (!last) return { pruned: 0 };
+      return { pruned: await store.prune(tenantId, { seq: last.seq, hash: last.hash }) };
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { runEventStream } from './stream.js';
+export type { RunEventStreamOptions } from './stream.js';
+export type { RunEvent, RunEventType } from '../store/types.js';

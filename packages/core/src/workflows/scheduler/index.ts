@@ -1,0 +1,3 @@
+export { WorkflowExecutor, serializeError } from './executor.js';
+export type { ExecutorOptions, StartRunOptions } from './executor.js';
+export type { WorkflowGuard, WorkflowGuardRunContext, WorkflowGuardStepContext, RunTriggerKind } from './guard.js';

@@ -1,0 +1,2 @@
+export { systemClock, backoffDelay } from './clock.js';
+export type { WorkflowClock } from './clock.js';

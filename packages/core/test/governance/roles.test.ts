@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { isAuterityError } from '../../src/errors.js';
+import {
+  builtInRolesPolicy,
+  compilePolicySet,
+  createInvitations,
+  createMemoryInvitationStore,
+  customRolesPolicy,
+  parseCustomRole,
+  resolvePermissions,
+} from '../../src/governance/index.js';
+
+const secret = 'x'.repeat(40);
+
+describe('roles', () => {
+  it('resolves built-in and custom role permissions with globs', () => {
+    const billingAdmin = parseCustomRole({ name: 'billing-admin', permissions: ['billing:*', 'ai:use'] });
+    const editor = resolvePermissions(['editor']);
+    expect(editor.has('workflow:run')).toBe(true);
+    expect(editor.has('billing:manage')).toBe(false);
+    expect(resolvePermissions(['viewer', 'billing-admin'], [billingAdmin]).has('billing:manage')).toBe(true);
+    expect(resolvePermissions(['admin']).has('anything:at-all')).toBe(true);
+    expect(resolvePermissions(['nobody']).has('workflow:read')).toBe(false);
+  });
+
+  it('rejects custom roles that shadow built-ins or are malformed, naming the field', () => {
+    expect(() => parseCustomRole({ name: 'admin', permissions: ['*'] })).toThrow(/name: is a built-in role/);
+    expect(() => parseCustomRole({ name: 'Ops Team', permissions: ['*'] })).toThrow(/name: must start with a lowercase letter/);
+    expect(() => parseCustomRole({ name: 'ops', permissions: [] })).toThrow(/permissions: needs at least one permission/);
+  });
+
+  it('grants role permissions through the policy engine, where a deny still wins', () => {
+    const custom = customRolesPolicy([parseCustomRole({ name: 'runner', permissions: ['workflow:run'] })]);
+    const set = compilePolicySet({
+      isv: [builtInRolesPolicy(), { id: 'no-guest-ai', rules: [{ effect: 'deny', actions: ['ai:use'], roles: ['guest'] }] }],
+      tenant: custom ? [custom] : [],
+    });
+    const ask = (roles: string[], action: string) => set.evaluate({ principal: { id: 'p', roles }, action, resource: { id: 'x' } });
+    expect(ask(['viewer'], 'workflow:read').decidedBy).toMatchObject({ policyId: 'builtin-roles', ruleId: 'role:viewer' });
+    expect(ask(['viewer'], 'workflow:run').allowed).toBe(false);
+    expect(ask(['runner'], 'workflow:run').decidedBy).toMatchObject({ layer: 'tenant', ruleId: 'role:runner' });
+    expect(ask(['admin', 'guest'], 'ai:use').effect).toBe('deny');
+  });
+});
+
+function setup() {
+  let clock = 1_000_000;
+  const invitations = createInvitations({ secret, store: createMemoryInvitationStore(), now: () => clock });
+  return { invitations, advance: (ms: number) => (clock += ms) };
+}
+const codeOf = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (isAuterityError(error) ? `${error.code}: ${error.message}` : String(error)));
+
+describe('invitations', () => {
+
+  it('accepts a valid token once', async () => {
+    const { invitations } = setup();
+    const { token, invitation } = await invitations.create('t1', { email: 'New@Example.com', roles: ['editor'], invitedBy: 'u1' });
+    expect(invitation.email).toBe('new@example.com');
+    await expect(invitations.accept(token, 'member-1')).resolves.toMatchObject({ tenantId: 't1', roles: ['editor'], acceptedBy: 'member-1' });
+    expect(await codeOf(invitations.accept(token, 'member-2'))).toMatch(/^conflict: .*already accepted/);
+    const both = await Promise.allSettled([0, 1].map(async () => {
+      const fresh = await invitations.create('t1', { email: 'b@example.com', roles: ['viewer'], invitedBy: 'u1' });
+      return Promise.allSettled([invitations.accept(fresh.token, 'x'), invitations.accept(fresh.token, 'y')]);
+    }));
+    for (const result of both) {
+      if (result.status !== 'fulfilled') throw new Error('create failed');
+      expect(result.value.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    }
+  });
+
+  it('rejects expired, tampered, revoked and foreign-secret tokens', async () => {
+    const { invitations, advance } = setup();
+    const { token } = await invitations.create('t1', { email: 'a@example.com', roles: ['viewer'], invitedBy: 'u1', expiresInMs: 60_000 });
+    const [payload, signature] = token.split('.') as [string, string];
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), t: 't2' })).toString('base64url');
+    expect(await codeOf(invitations.accept(`${forged}.${signature}`, 'm'))).toMatch(/^invalid_input: .*bad signature/);
+    expect(await codeOf(invitations.accept('garbage', 'm'))).toMatch(/malformed/);
+    const other = createInvitations({ secret: 'y'.repeat(40), store: createMemoryInvitationStore() });
+    expect(await codeOf(other.accept(token, 'm'))).toMatch(/bad signature/);
+    advance(60_000);
+    expect(await codeOf(invitations.accept(token, 'm'))).toMatch(/expired/);
+
+    const second = await invitations.create('t1', { email: 'c@example.com', roles: ['viewer'], invitedBy: 'u1' });
+    expect(await invitations.revoke('t1', second.invitation.id)).toBe(true);
+    expect(await codeOf(invitations.accept(second.token, 'm'))).toMatch(/revoked/);
+  });
+
+  it('validates requests, naming the field', async () => {
+    const { invitations } = setup();
+    expect(await codeOf(invitations.create('t1', { email: 'not-an-email', roles: ['viewer'], invitedBy: 'u' }))).toMatch(/email/);
+    expect(await codeOf(invitations.create('t1', { email: 'a@b.co', roles: [], invitedBy: 'u' }))).toMatch(/roles: needs at least one role/);
+    expect(() => createInvitations({ secret: 'short', store: createMemoryInvitationStore() })).toThrow(/secret/);
+  });
+});

@@ -1,0 +1,7 @@
+export type {
+  Appearance,
+  AppearanceElementKey,
+  AppearanceElementOverride,
+  AppearanceElementSelector,
+  AppearanceVariables,
+} from './types.js';

@@ -1,0 +1,2 @@
+export { AuterityProvider, type AuterityProviderProps } from './auterity-provider.js';
+export { useAuterityClient, type AuterityClientLike } from './contexts.js';

@@ -1,0 +1,110 @@
+// Production-mode harness for the DataTable benchmark check. The test bundles this file with
+// React's production build (NODE_ENV=production, minified, like a consumer's app) through a
+// vitest browser command, loads it into the test page and calls `run()`.
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { AuterityProvider, DataTable, type DataTableColumn } from '../../src/index.js';
+import { makeRuns, type Run } from '../../stories/fixtures.js';
+
+export interface BenchOptions {
+  rows: number;
+  scrolledRows: number;
+  rowHeight: number;
+  /** Rows scrolled per animation frame. */
+  rowsPerFrame: number;
+}
+
+export interface BenchFigures {
+  bench: string;
+  rows: number;
+  react: string;
+  firstRenderMs: number;
+  firstPaintMs: number;
+  scrolledRows: number;
+  scrollFrames: number;
+  scrollMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  slowestFrameMs: number;
+  maxRenderedRows: number;
+  lastRenderedIndex: number;
+}
+
+const columns: DataTableColumn<Run>[] = [
+  { id: 'id', header: 'Run', width: 120 },
+  { id: 'workflow', header: 'Workflow' },
+  { id: 'tenant', header: 'Tenant' },
+  { id: 'status', header: 'Status' },
+  { id: 'durationMs', header: 'Duration (ms)', align: 'end' },
+  { id: 'cost', header: 'Cost', align: 'end' },
+];
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const frame = () => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+
+export async function run(options: BenchOptions): Promise<BenchFigures> {
+  const { rows, scrolledRows, rowHeight, rowsPerFrame } = options;
+  const data = makeRuns(rows);
+  const container = document.createElement('div');
+  document.body.append(container);
+  const root = createRoot(container);
+  const renderedRows = () => container.querySelectorAll<HTMLElement>('tbody tr[data-index]');
+
+  // First render: render() until the DOM is committed (flushSync), then until the next frame.
+  const start = performance.now();
+  flushSync(() =>
+    root.render(
+      <AuterityProvider>
+        <DataTable data={data} columns={columns} caption="Runs" virtualized height={480} rowHeight={rowHeight} selectable />
+      </AuterityProvider>,
+    ),
+  );
+  const committed = performance.now();
+  const painted = await frame();
+  if (renderedRows().length === 0) throw new Error('DataTable rendered no rows');
+
+  // Scroll through `scrolledRows` rows, a step per frame, recording long tasks (> 50 ms).
+  const scroller = container.querySelector<HTMLElement>('.au-data-table__scroll')!;
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  const target = scrolledRows * rowHeight;
+  let maxRendered = 0;
+  let frames = 0;
+  let slowestFrame = 0;
+  let previous = await frame();
+  const scrollStart = previous;
+  while (scroller.scrollTop < target) {
+    scroller.scrollTop = Math.min(target, scroller.scrollTop + rowsPerFrame * rowHeight);
+    const now = await frame();
+    slowestFrame = Math.max(slowestFrame, now - previous);
+    previous = now;
+    frames++;
+    maxRendered = Math.max(maxRendered, renderedRows().length);
+  }
+  await frame();
+  const scrollMs = performance.now() - scrollStart;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
+  observer.disconnect();
+  const indexes = [...renderedRows()].map((row) => Number(row.dataset.index));
+
+  root.unmount();
+  container.remove();
+  return {
+    bench: 'datatable-virtualized',
+    rows,
+    react: (await import('react')).version,
+    firstRenderMs: round(committed - start),
+    firstPaintMs: round(painted - start),
+    scrolledRows,
+    scrollFrames: frames,
+    scrollMs: Math.round(scrollMs),
+    longTasks: longTasks.length,
+    longestTaskMs: Math.round(Math.max(0, ...longTasks)),
+    slowestFrameMs: round(slowestFrame),
+    maxRenderedRows: maxRendered,
+    lastRenderedIndex: Math.max(...indexes),
+  };
+}

@@ -1,0 +1,1 @@
+export { toFastify } from '../adapters/fastify.js';

@@ -1,0 +1,2 @@
+export { toHono } from '../adapters/hono.js';
+export type { FetchHandler } from '../adapters/hono.js';

@@ -1,0 +1,162 @@
+// createHandler: the one fetch-style core every adapter wraps. A request goes through
+// route matching (404/405), authentication (401), the route's scope (403), the rate limit (429),
+// zod validation of params, query and body (400/413/415), then the route, which sees only its
+// caller's tenant. Every failure on the way becomes the error envelope.
+import type { Auterity, TenantHandle } from '@auterity/core';
+import type { z } from 'zod';
+import { buildOpenApiDocument, type OpenApiDocument } from '../openapi/index.js';
+import { defaultRoutes } from '../routes/index.js';
+import type { Route, RouteContext } from '../routes/route.js';
+import { authenticate, requireScope, type AuthCallback, type Principal } from './auth.js';
+import { DEFAULT_BODY_LIMIT, readBodyBytes, readJsonBody } from './body.js';
+import { corsHeaders, preflightHeaders, type CorsOptions } from './cors.js';
+import { errorResponse, HttpError, jsonResponse, notFound, unauthorized, type ErrorLogger, type Issue } from './errors.js';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createRouter } from './router.js';
+
+export interface HandlerLimits {
+  /** Largest accepted request body in bytes (413 beyond). Default 1 MiB. */
+  bodyBytes?: number;
+  /** Optional per-tenant request budget (429 with Retry-After beyond). In memory: per process. */
+  rateLimit?: RateLimitOptions;
+}
+
+export interface HandlerOptions {
+  /** The host's authentication: maps a request to `{ tenantId, actor }`, or null. API keys work beside it. */
+  auth?: AuthCallback;
+  /** Where the handler is mounted, e.g. `/api/auterity`; routes are then under `/api/auterity/v1`. Default: none. */
+  basePath?: string;
+  /** Cross-origin access for browsers; `true` allows any origin. Default: off. */
+  cors?: CorsOptions | boolean;
+  limits?: HandlerLimits;
+  /**
+   * Roles an API-key caller acts with in governance decisions (policies, approvals). Its scopes
+   * still bound which routes it can call at all. Default `["admin"]`: a key is the tenant's own
+   * service credential.
+   */
+  apiKeyRoles?: readonly string[];
+  /** Where unexpected errors are reported (the client only sees a generic 500). Default: console.error. */
+  onError?: ErrorLogger;
+}
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+function normalizeBasePath(basePath: string | undefined): string {
+  if (!basePath || basePath === '/') return '';
+  const withSlash = basePath.startsWith('/') ? basePath : `/${basePath}`;
+  return withSlash.replace(/\/+$/, '');
+}
+
+function zodIssues(error: z.ZodError, prefix: string | undefined): Issue[] {
+  const issues: Issue[] = [];
+  for (const issue of error.issues) {
+    const base = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ path: [...base, key].join('.'), message: 'unknown field' });
+    } else {
+      issues.push({ path: base.join('.') || 'body', message: issue.message });
+    }
+  }
+  return issues;
+}
+
+function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, what: string, prefix?: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = zodIssues(result.error, prefix);
+  throw new HttpError(400, 'invalid_input', `Invalid ${what}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+}
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function createHandler(engine: Auterity, options: HandlerOptions = {}): FetchHandler {
+  const basePath = normalizeBasePath(options.basePath);
+  const prefix = `${basePath}/v1`;
+  const routes: readonly Route[] = defaultRoutes;
+  const router = createRouter(routes);
+  const cors: CorsOptions | undefined = options.cors === true ? { origin: '*' } : options.cors || undefined;
+  const bodyLimit = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
+  const apiKeyRoles = options.apiKeyRoles ?? ['admin'];
+  const rateLimit = options.limits?.rateLimit ? createRateLimiter(options.limits.rateLimit) : undefined;
+  const log: ErrorLogger = options.onError ?? ((message, error) => console.error(message, error));
+  let openapi: OpenApiDocument | undefined;
+  const openapiDocument = () => (openapi ??= buildOpenApiDocument(routes, { basePath }));
+
+  async function dispatch(request: Request): Promise<Response> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new HttpError(400, 'invalid_input', 'The request URL is malformed.');
+    }
+    const path = url.pathname;
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) throw notFound(`No route for ${request.method} ${path.slice(0, 200)}.`);
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const match = router.match(method, path.slice(prefix.length));
+    if (match.kind === 'none') throw notFound(`No route for ${request.method} ${path.slice(0, 200)}.`);
+    if (match.kind === 'method') {
+      const allow = [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+      if (request.method === 'OPTIONS') {
+        const preflight = cors && request.headers.has('access-control-request-method') ? preflightHeaders(cors, allow) : {};
+        return new Response(null, { status: 204, headers: { allow, ...preflight } });
+      }
+      throw new HttpError(405, 'method_not_allowed', `${request.method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}; allowed: ${allow}.`, [], { allow });
+    }
+    const { route, params } = match;
+
+    let principal: Principal | null = null;
+    if (route.scope !== null) {
+      principal = await authenticate(request, engine, options.auth, apiKeyRoles);
+      requireScope(principal, route.scope);
+      rateLimit?.(principal.tenantId);
+    }
+
+    const parsedParams = parseWith(route.params, params, 'path parameters');
+    const parsedQuery = parseWith(route.query, Object.fromEntries(url.searchParams), 'query', 'query');
+    let body: unknown;
+    let rawBody: Uint8Array | undefined;
+    if (route.rawBody && METHODS_WITH_BODY.has(method)) rawBody = await readBodyBytes(request, bodyLimit);
+    else if (route.body && METHODS_WITH_BODY.has(method)) body = parseWith(route.body, await readJsonBody(request, bodyLimit), 'body');
+
+    let tenant: TenantHandle | undefined;
+    const caller = principal;
+    const context: RouteContext<unknown, unknown, unknown> = {
+      request,
+      params: parsedParams,
+      query: parsedQuery,
+      body,
+      rawBody,
+      engine,
+      principal,
+      get tenant() {
+        if (!caller) throw unauthorized('Authentication required.');
+        return (tenant ??= engine.tenant(caller.tenantId, caller.actor));
+      },
+      openapi: openapiDocument,
+    };
+    const result = await route.handle(context);
+    const response =
+      result instanceof Response
+        ? result
+        : route.response === null
+          ? new Response(null, { status: route.status, headers: { 'cache-control': 'no-store' } })
+          : jsonResponse(route.status, result);
+    if (request.method !== 'HEAD') return response;
+    // HEAD drops the body; a stream (SSE) is cancelled so its source is freed at once.
+    void response.body?.cancel().catch(() => undefined);
+    return new Response(null, { status: response.status, headers: response.headers });
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    let response: Response;
+    try {
+      response = await dispatch(request);
+    } catch (error) {
+      response = errorResponse(error, log);
+      if (request.method === 'HEAD') response = new Response(null, { status: response.status, headers: response.headers });
+    }
+    for (const [name, value] of Object.entries(corsHeaders(cors, request))) response.headers.set(name, value);
+    return response;
+  };
+}

@@ -1,0 +1,2 @@
+export { toNextRouteHandlers } from '../adapters/next.js';
+export type { FetchHandler, NextRouteHandler, NextRouteHandlers } from '../adapters/next.js';

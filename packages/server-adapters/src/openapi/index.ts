@@ -1,0 +1,2 @@
+export { buildOpenApiDocument } from './document.js';
+export type { OpenApiDocument, OpenApiOptions } from './document.js';

@@ -1,0 +1,85 @@
+// `auterity serve` as a user runs it: a child process on the embedded SQLite default, keys from
+// `key create`, stopped with SIGTERM.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from '@auterity/core/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/index.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const tsx = createRequire(path.join(root, 'package.json')).resolve('tsx');
+
+async function cli(argv: string[], cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { stdout: (line) => out.push(line), stderr: (line) => err.push(line), env: {}, cwd });
+  return { code, out, err: err.join('\n') };
+}
+
+describe('auterity serve', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'auterity-serve-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a bad port as a usage error', async () => {
+    const result = await cli(['serve', '--port', 'http'], dir);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--port: expected a port number/);
+  });
+
+  it('serves the API on the embedded default with keys from "key create", until SIGTERM', async () => {
+    expect((await cli(['tenant', 'create', 'acme'], dir)).code).toBe(0);
+    const key = (await cli(['key', 'create', 'acme', '--scopes', 'members:read'], dir)).out.at(-1)!;
+    const admin = (await cli(['key', 'create', 'acme'], dir)).out.at(-1)!;
+
+    // Workspace packages resolve to their sources in the child too, as they do under vitest.
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { baseUrl: root, paths: { '@auterity/core': ['packages/core/src/index.ts'] } } }));
+    const child = spawn(process.execPath, ['--import', tsx, path.join(import.meta.dirname, 'fixtures/cli.ts'), 'serve', '--port', '0'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: tsconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /listening on (http:\/\/\S+)\/v1/.exec(stdout);
+          if (match) resolve(match[1]!);
+        });
+        void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+      expect((await fetch(`${base}/v1/members`)).status).toBe(401);
+      const members = await fetch(`${base}/v1/members`, { headers: { authorization: `Bearer ${key}` } });
+      expect(members.status).toBe(200);
+      expect(await members.json()).toEqual({ data: [] });
+      const forbidden = await fetch(`${base}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } });
+      expect(forbidden.status).toBe(403);
+
+      // The executor runs in the server: a started run completes without anything else.
+      const client = createClient({ baseUrl: base, getToken: () => admin });
+      const workflow = await client.workflows.create({ name: 'echo', steps: [{ id: 'echo', action: 'transform', input: { expression: 'input' } }] });
+      const run = await client.workflows.start(workflow.id, { input: { hello: 'world' } });
+      const types: string[] = [];
+      for await (const event of client.runs.events(run.id, { reconnect: false })) types.push(event.event);
+      expect(types.at(-1)).toBe('run.completed');
+      expect(await client.runs.get(run.id)).toMatchObject({ status: 'succeeded', output: { echo: { hello: 'world' } } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/Received SIGTERM, shutting down\./);
+  });
+});
