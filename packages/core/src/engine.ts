@@ -1,10 +1,14 @@
 // createAuterity(options) -> engine; engine.tenant(id, actor) -> the tenant-scoped handle.
 // Domains are wired here: each gets the storage scope of its tenant (never the raw database) and
 // the engine's readiness check, and talks to other domains only through what is passed in.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AuterityError } from './errors.js';
 import { resolveOptions, type AuterityOptions, type Logger } from './config/index.js';
 import { Storage, type DialectName } from './storage/index.js';
 import { createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
+import { SYSTEM_PRINCIPAL, governApiKeys, governMembers, type GovernedPrincipal } from './governance/enforcement.js';
+import type { WorkflowGuard } from './workflows/scheduler/guard.js';
+import { approvalRequestAction, STEP_KEY } from './workflows/actions/approval-request.js';
 import { createBillingEngine, type BillingOptions, type EngineBilling, type TenantBilling } from './billing/engine-surface.js';
 import { parseInput } from './shared/validation.js';
 import { createWorkflowRuntime, type TenantEvents, type TenantWorkflows, type WorkflowRuntime, type WorkflowsOptions } from './workflows/runtime.js';
@@ -146,9 +150,42 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     tenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
     env: process.env,
   });
+  const governance = createGovernanceEngine(governanceOptions, { scopeFor: (tenantId) => storage.scope(tenantId), secret: resolved.secret, now: ctx.now });
+  // Who is starting a run right now: set around a tenant handle's `workflows.start` so the governance
+  // guard can check that actor. Runs started any other way (webhook, cron, event, sub-workflow) act as
+  // SYSTEM_PRINCIPAL.
+  const startingActor = new AsyncLocalStorage<GovernedPrincipal>();
+  const governedAssert = (tenantId: string, principal: GovernedPrincipal, action: string, resource: string) =>
+    governance.forTenant(storage.scope(tenantId), principal, ctx.ready).assertAllowed({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource: { id: resource } });
+  // Who started recent runs (this process only), so an `approval.request` step names them as the
+  // requester (who then cannot approve it); runs resumed elsewhere ask as the system principal.
+  const starters = new Map<string, string>();
+  const rememberStarter = (key: string, actorId: string) => {
+    starters.set(key, actorId);
+    if (starters.size > 10_000) starters.delete(starters.keys().next().value as string);
+  };
+  const approvalRequest = approvalRequestAction({
+    create: (tenantId, request) => governance.approvals.create(tenantId, request),
+    get: (tenantId, id) => governance.approvals.get(tenantId, id),
+    findByStep: async (tenantId, stepKey) => (await governance.approvals.list(tenantId)).find((approval) => approval.subject[STEP_KEY] === stepKey),
+    requesterFor: (tenantId, runId) => starters.get(`${tenantId}\u0000${runId}`) ?? SYSTEM_PRINCIPAL.id,
+    onDecided: (listener) => governance.approvals.onDecided(listener),
+  });
+  // Governance: `workflow:run` on `workflow:<id>` for whoever starts the run, and `action:<name>` for
+  // every step attempt (as the system principal, so tenant and ISV policies can deny an action).
+  const governanceGuard: WorkflowGuard = {
+    beforeRun: async (run) => {
+      const principal = (run.trigger === 'manual' ? startingActor.getStore() : undefined) ?? SYSTEM_PRINCIPAL;
+      await governedAssert(run.tenantId, principal, 'workflow:run', `workflow:${run.workflowId}`);
+      rememberStarter(`${run.tenantId}\u0000${run.runId}`, principal.id);
+    },
+    beforeStep: async (step) => {
+      await governedAssert(step.tenantId, SYSTEM_PRINCIPAL, `action:${step.action}`, `workflow:${step.workflowId}`);
+    },
+  };
   // Billing's guard comes first: a run over the tenant's executions quota is refused before the
-  // ISV's own guards are asked.
-  const workflows = createWorkflowRuntime({ ...workflowsOptions, guards: [{ beforeRun: (run) => billing.beforeRun(run) }, ...(workflowsOptions?.guards ?? [])] }, {
+  // policies and the ISV's own guards are asked.
+  const workflows = createWorkflowRuntime({ ...workflowsOptions, actions: [approvalRequest, ...(workflowsOptions?.actions ?? [])], guards: [{ beforeRun: (run) => billing.beforeRun(run) }, governanceGuard, ...(workflowsOptions?.guards ?? [])] }, {
     store: new SqlWorkflowStore({
       scope: (tenantId) => storage.scope(tenantId),
       listTenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
@@ -156,7 +193,6 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     logger,
     ready: ctx.ready,
   });
-  const governance = createGovernanceEngine(governanceOptions, { scopeFor: (tenantId) => storage.scope(tenantId), secret: resolved.secret, now: ctx.now });
 
   return {
     dialect: storage.dialect,
@@ -185,14 +221,24 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       const id = parseInput(tenantIdSchema, tenantId, 'tenant id', 'tenantId');
       const who = parseInput(actorSchema, actor, 'actor', 'actor');
       const scope = storage.scope(id);
+      const tenantGovernance = governance.forTenant(scope, who, ctx.ready);
+      const principal: GovernedPrincipal = { id: who.id, roles: [...who.roles] };
+      const governed = {
+        tenantId: id,
+        actor: principal,
+        audit: governance.audit,
+        assertAllowed: (asking: GovernedPrincipal, action: string, resource: string) =>
+          tenantGovernance.assertAllowed({ principal: { id: asking.id, roles: [...asking.roles] }, action, resource: { id: resource } }),
+      };
+      const tenantWorkflows = workflows.tenant(id);
       return Object.freeze({
         tenantId: id,
         actor: Object.freeze({ id: who.id, roles: Object.freeze([...who.roles]) as string[] }),
-        members: createMembersApi(ctx, scope),
-        apiKeys: createTenantApiKeysApi(ctx, scope, who.id),
-        governance: governance.forTenant(scope, who, ctx.ready),
+        members: governMembers(createMembersApi(ctx, scope), governed),
+        apiKeys: governApiKeys(createTenantApiKeysApi(ctx, scope, who.id), governed),
+        governance: tenantGovernance,
         billing: billing.forTenant(scope, ctx.ready),
-        workflows: workflows.tenant(id),
+        workflows: Object.freeze({ ...tenantWorkflows, start: (workflowId: string, startOptions?: Parameters<TenantWorkflows['start']>[1]) => startingActor.run(principal, () => tenantWorkflows.start(workflowId, startOptions)) }),
         events: workflows.events(id),
       });
     },

@@ -15,6 +15,7 @@ import type { Policy } from './policies/schema.js';
 import { builtInRolesPolicy, createInvitations, type Invitation, type InvitationRequest, type Invitations } from './roles/index.js';
 import { createSqlInvitationStore } from './roles/sql-invitation-store.js';
 import { singleTenant, type ScopeProvider } from './scope-provider.js';
+import { systemPrincipalPolicy } from './enforcement.js';
 
 export const governanceOptionsSchema = z.strictObject({
   /** ISV-level policies: they apply to every tenant, and no tenant policy can override their denies. */
@@ -69,6 +70,8 @@ export interface TenantGovernance {
 
 export interface GovernanceEngine {
   guard: Guard;
+  /** The tenant audit chains (engine-internal: other domains record their governed changes here). */
+  audit: AuditLog;
   approvals: Approvals;
   /** Verifies and consumes an invitation token (the token names its tenant); records it in the audit log. */
   acceptInvitation(token: string, acceptedBy: string): Promise<Invitation>;
@@ -100,7 +103,9 @@ function buildGovernanceEngine(input: GovernanceOptions | undefined, deps: { sco
   const policyStore = createSqlPolicyStore(deps.scopeFor, deps.now);
   // Validated on their own first, so errors are numbered as the ISV wrote them.
   compilePolicySet({ isv: options.policies as PolicyInput[] });
-  const isvPolicies = [...(options.builtInRoles ? [builtInRolesPolicy()] : []), ...(options.policies as PolicyInput[])];
+  // The system principal (trigger-started runs) is always granted its narrow permissions; ISV
+  // policies (and tenant policies) can still deny them.
+  const isvPolicies = [systemPrincipalPolicy(), ...(options.builtInRoles ? [builtInRolesPolicy()] : []), ...(options.policies as PolicyInput[])];
   const guard = createGuard({
     isvPolicies,
     tenantPolicies: policyStore,
@@ -131,6 +136,7 @@ function buildGovernanceEngine(input: GovernanceOptions | undefined, deps: { sco
 
   return {
     guard,
+    audit,
     approvals,
     async acceptInvitation(token, acceptedBy) {
       const invitation = await invitationsFor(deps.scopeFor).accept(token, acceptedBy);

@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../config/logger.js';
-import { AuterityError } from '../errors.js';
+import { AuterityError, isAuterityError } from '../errors.js';
 import { createExpressionCompiler } from '../expressions/cel.js';
 import { createJsonataCompiler } from '../expressions/jsonata.js';
 import { createId, randomBase62 } from '../shared/ids.js';
@@ -153,7 +153,9 @@ export interface TenantEvents {
   /**
    * Emits an event: starts workflows with a matching event trigger (CEL filter over `event`) and
    * completes `event.wait` steps waiting for it — including steps that begin waiting up to
-   * `eventBufferMs` later. Returns the event id and the runs started.
+   * `eventBufferMs` later. Returns the event id and the runs started. The event is persisted
+   * first; a run held by another engine (mid-step) matches it at that engine's next heartbeat, or
+   * when it hands the run back to wait — each wait completes once, with one event.
    */
   emit(name: string, payload?: unknown): Promise<{ id: string; runs: string[] }>;
 }
@@ -240,6 +242,19 @@ function webhookToken(tenantId: string, workflow: StoredWorkflow): string {
   return `${tenantId}.${workflow.id}.${workflow.webhookSecret}`;
 }
 
+/**
+ * The latest tick in (from, now], without walking every tick since `from` (an every-second schedule
+ * after a month of downtime): look in a window before `now` that grows until it holds a tick.
+ */
+function latestTick(cron: Cron, from: number, now: number): number | undefined {
+  for (let window = 60_000; ; window *= 8) {
+    const start = Math.max(from, now - window);
+    let latest: number | undefined;
+    for (let next = cron.nextRun(new Date(start)); next && next.getTime() <= now; next = cron.nextRun(next)) latest = next.getTime();
+    if (latest !== undefined || start === from) return latest;
+  }
+}
+
 const unknownWebhook = () => new AuterityError('not_found', 'Unknown webhook.');
 
 export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDependencies): WorkflowRuntime {
@@ -323,7 +338,12 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
     for (const run of due) await executor.adopt(run);
   }
 
-  let cronFrom = clock.now();
+  // Cron: the ticks due since the trigger's last recorded tick (whichever engine recorded it, before
+  // any downtime) — never since before the workflow's latest version was saved — fired according to
+  // the trigger's `catchUp` policy (documented in definitions/schema.ts). Each tick is claimed in
+  // the store, so one engine wins it however many share the database.
+  const onTimeMs = Math.max(60_000, 2 * pollMs);
+  const cronRetries = new Map<string, number[]>();
   async function fireCron(tenantId: string, now: number): Promise<void> {
     for (const workflow of await store.listWorkflows(tenantId)) {
       let def: CompiledWorkflow;
@@ -334,16 +354,36 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
       }
       for (const trigger of def.cronTriggers) {
         const cron = new Cron(trigger.schedule, { timezone: trigger.timezone, paused: true });
-        let next = cron.nextRun(new Date(cronFrom));
-        for (let fired = 0; next && next.getTime() <= now && fired < 100; fired++) {
-          const at = next.getTime();
-          // One engine wins each tick, however many share the database.
-          if (await store.claimTick(tenantId, workflow.id, trigger.index, at)) {
-            await startRun(tenantId, workflow.id, { input: { scheduledAt: new Date(at).toISOString() } }, 'cron', `cron_${workflow.id}_${trigger.index}_${at}`).catch((error: unknown) =>
-              logger.warn('auterity: a cron-triggered run was refused', { tenantId, workflowId: workflow.id, error }),
-            );
+        const from = Math.max((await store.lastTick(tenantId, workflow.id, trigger.index)) ?? -Infinity, workflow.updatedAt);
+        const due: number[] = [];
+        if (trigger.catchUp === 'all') {
+          // Oldest first, 100 per pass; the next passes go on from the last one claimed.
+          for (let next = cron.nextRun(new Date(from)); next && next.getTime() <= now && due.length < 100; next = cron.nextRun(next)) due.push(next.getTime());
+        } else {
+          const latest = latestTick(cron, from, now);
+          if (latest !== undefined) due.push(latest);
+        }
+        const retryKey = `${tenantId}\u0000${workflow.id}\u0000${trigger.index}`;
+        const retry = cronRetries.get(retryKey);
+        cronRetries.delete(retryKey);
+        for (const at of [...(retry ?? []), ...due]) {
+          if (trigger.catchUp === 'none' && now - at > onTimeMs && !retry?.includes(at)) continue;
+          if (!(await store.claimTick(tenantId, workflow.id, trigger.index, at))) continue;
+          try {
+            await startRun(tenantId, workflow.id, { input: { scheduledAt: new Date(at).toISOString() } }, 'cron', `cron_${workflow.id}_${trigger.index}_${at}`);
+          } catch (error) {
+            if (isAuterityError(error)) {
+              // A guard (quota, governance) refused it: that is the tick's outcome.
+              logger.warn('auterity: a cron-triggered run was refused', { tenantId, workflowId: workflow.id, error });
+              continue;
+            }
+            // The database failed between the claim and the run: give the tick back and try it
+            // again on the next pass (its run id is deterministic, so a run half-created is found).
+            logger.error('auterity: a cron-triggered run could not be started; retrying', { tenantId, workflowId: workflow.id, error });
+            await store.releaseTick(tenantId, workflow.id, trigger.index, at).catch(() => undefined);
+            cronRetries.set(retryKey, [...(cronRetries.get(retryKey) ?? []), at]);
+            break;
           }
-          next = cron.nextRun(next);
         }
       }
     }
@@ -363,7 +403,6 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
       }
     }
     if (now - lastPrune > eventBufferMs) lastPrune = now;
-    cronFrom = now;
   }
 
   async function heartbeat(): Promise<void> {
@@ -372,6 +411,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
       const { lost, controls } = await store.renew(tenantId, ownerId, runIds, leaseUntil);
       for (const runId of lost) executor.leaseLost(tenantId, runId);
       for (const [runId, control] of controls) executor.applyRemoteControl(tenantId, runId, control);
+      await executor.recheckWaits(tenantId, runIds);
     }
   }
 

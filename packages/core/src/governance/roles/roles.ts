@@ -9,7 +9,7 @@ import { parseWith } from '../validation.js';
 
 export const builtInRoles = {
   admin: ['*'],
-  editor: ['workflow:*', 'run:*', 'template:*', 'ai:use', 'analytics:read', 'member:read', 'billing:read', 'approval:*'],
+  editor: ['workflow:*', 'run:*', 'action:*', 'template:*', 'ai:use', 'analytics:read', 'member:read', 'billing:read', 'approval:*'],
   viewer: ['workflow:read', 'run:read', 'template:read', 'analytics:read', 'member:read', 'billing:read'],
   guest: ['workflow:read', 'run:read'],
 } as const satisfies Record<string, readonly string[]>;

@@ -32,7 +32,19 @@ export const stepSchema = z.strictObject({
 export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('manual') }),
   z.strictObject({ type: z.literal('webhook') }),
-  z.strictObject({ type: z.literal('cron'), schedule: z.string().min(1), timezone: z.string().min(1).default('UTC') }),
+  z.strictObject({
+    type: z.literal('cron'),
+    schedule: z.string().min(1),
+    timezone: z.string().min(1).default('UTC'),
+    /**
+     * Ticks missed while no engine was running (or the engines were stalled): `latest` (default)
+     * fires one catch-up run, for the latest missed tick; `all` fires every missed tick, oldest
+     * first (at most 100 per pass; the rest on the next passes); `none` fires none of them — only a
+     * tick at most a minute late (or two poll intervals, when longer) counts as on time. Ticks from
+     * before the workflow's latest version was saved are never fired.
+     */
+    catchUp: z.enum(['latest', 'all', 'none']).default('latest'),
+  }),
   z.strictObject({ type: z.literal('event'), event: z.string().min(1).max(200), filter: z.string().min(1).optional() }),
 ]);
 

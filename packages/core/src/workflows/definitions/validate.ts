@@ -38,8 +38,15 @@ export interface CompiledWorkflow {
   /** Steps nothing depends on: their outputs form the run's output. */
   readonly leaves: readonly string[];
   readonly eventTriggers: readonly { event: string; filter: CompiledExpression | undefined }[];
-  readonly cronTriggers: readonly { index: number; schedule: string; timezone: string }[];
+  readonly cronTriggers: readonly CronTrigger[];
   readonly webhook: boolean;
+}
+
+export interface CronTrigger {
+  index: number;
+  schedule: string;
+  timezone: string;
+  catchUp: 'latest' | 'all' | 'none';
 }
 
 export interface DefinitionCompilers {
@@ -228,7 +235,7 @@ export function compileDefinition(input: unknown, compilers: DefinitionCompilers
 
   const triggersRaw = isRecord(input) && Array.isArray(input.triggers) ? input.triggers : [];
   const eventTriggers: { event: string; filter: CompiledExpression | undefined }[] = [];
-  const cronTriggers: { index: number; schedule: string; timezone: string }[] = [];
+  const cronTriggers: CronTrigger[] = [];
   let webhook = false;
   triggersRaw.forEach((trigger, i) => {
     if (!isRecord(trigger)) return;
@@ -237,7 +244,8 @@ export function compileDefinition(input: unknown, compilers: DefinitionCompilers
       const timezone = typeof trigger.timezone === 'string' ? trigger.timezone : 'UTC';
       try {
         new Cron(trigger.schedule, { timezone, paused: true }).nextRun();
-        cronTriggers.push({ index: i, schedule: trigger.schedule, timezone });
+        const catchUp = trigger.catchUp === 'all' || trigger.catchUp === 'none' ? trigger.catchUp : 'latest';
+        cronTriggers.push({ index: i, schedule: trigger.schedule, timezone, catchUp });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const field = /time ?zone/i.test(message) ? 'timezone' : 'schedule';

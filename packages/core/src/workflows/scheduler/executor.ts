@@ -20,7 +20,7 @@ import { nativeKind, type ActionRuntime, type ChildRunResult } from '../actions/
 import type { ActionRunContext, AnyAction } from '../actions/types.js';
 import { renderTemplate, type CompiledStep, type CompiledWorkflow } from '../definitions/validate.js';
 import { runLifecycle, stepLifecycle, TERMINAL_RUN, type RunEventType as RunMachineEvent, type StepEventType } from '../machines/lifecycles.js';
-import type { RunEvent, RunEventType, RunState, SerializedError, StepState, WorkflowStore } from '../store/types.js';
+import type { BufferedEvent, RunEvent, RunEventType, RunState, SerializedError, StepState, StepWait, WorkflowStore } from '../store/types.js';
 import { backoffDelay, type WorkflowClock } from '../timers/clock.js';
 import type { RunTriggerKind, WorkflowGuard } from './guard.js';
 
@@ -283,10 +283,38 @@ export class WorkflowExecutor {
     if (l.timer !== undefined) this.#o.clock.clearTimeout(l.timer);
     l.timer = undefined;
     const dueAt = l.run.dueAt;
+    const { tenantId, id } = l.run;
     // A local wake-up for timers that fall due while this engine lives; polling covers the rest.
     if (l.run.status === 'waiting' && dueAt !== null) {
-      const { tenantId, id } = l.run;
       this.#o.clock.setTimeout(() => void this.track(this.wake(tenantId, id)), Math.max(0, dueAt - this.#o.clock.now()));
+    }
+    // An event emitted while the run was still held (here, mid-step) found it `running`, so no
+    // wake-up was recorded for it. Now that `waiting` is durable, look at the buffer once more:
+    // an event persisted before this check is seen here; one persisted after it wakes the run
+    // through `wakeWaiters`, which now finds it waiting.
+    if (l.run.status === 'waiting' && l.run.waitEvents.length) void this.track(this.#recheckReleased(l));
+  }
+
+  async #recheckReleased(l: Loaded): Promise<void> {
+    if (this.#closed) return;
+    for (const step of l.def.steps) {
+      const state = l.run.steps[step.id] as StepState;
+      if (state.status !== 'running' || !state.wait) continue;
+      if (await this.#findMatch(l, step, state.wait)) return this.wake(l.run.tenantId, l.run.id, true);
+    }
+  }
+
+  /**
+   * Evaluates the pending waits of the runs held here (at every heartbeat): events emitted through
+   * other engines while this one holds the run are matched without waiting for it to be released.
+   */
+  async recheckWaits(tenantId: string, runIds: readonly string[]): Promise<void> {
+    for (const runId of runIds) {
+      const l = this.#loaded.get(runKey(tenantId, runId));
+      if (!l || l.lost || l.run.status !== 'running') continue;
+      if (!l.def.steps.some((step) => l.run.steps[step.id]?.wait && !l.inflight.has(step.id))) continue;
+      await this.#resolveWaits(l);
+      this.#drive(l);
     }
   }
 
@@ -656,11 +684,25 @@ export class WorkflowExecutor {
         timeoutAt: timeoutMs === undefined ? undefined : now + timeoutMs,
       };
       this.#stepDone(l, step.id);
+      // The wait is made durable at once: an engine that takes the run over evaluates it again.
+      this.#markDirty(l);
       await this.#resolveWaits(l);
       return;
     }
     this.#stepDone(l, step.id);
     this.#markDirty(l);
+  }
+
+  /**
+   * The oldest buffered event that satisfies a pending wait. Matching reads the durable event
+   * buffer, never a message in memory: whichever engine holds the run when the wait is evaluated
+   * sees every event persisted before, whichever engine it was emitted through.
+   */
+  async #findMatch(l: Loaded, step: CompiledStep, wait: StepWait): Promise<BufferedEvent | undefined> {
+    const events = await this.#o.store.findEvents(l.run.tenantId, wait.event, wait.since);
+    const filter = wait.filter ? this.#o.conditions.compile(wait.filter, { path: `steps.${step.id}.input.filter` }) : undefined;
+    const base = this.#context(l);
+    return events.find((event) => !filter || filter.test({ ...base, event: { name: event.name, payload: event.payload, at: event.at } }));
   }
 
   /** Matches event.wait steps against buffered events; times out the overdue ones. */
@@ -670,11 +712,9 @@ export class WorkflowExecutor {
       const state = l.run.steps[step.id] as StepState;
       const wait = state.wait;
       if (state.status !== 'running' || !wait || l.inflight.has(step.id)) continue;
-      const events = await this.#o.store.findEvents(l.run.tenantId, wait.event, wait.since);
-      if (state.status !== 'running' || state.wait !== wait) continue;
-      const filter = wait.filter ? this.#o.conditions.compile(wait.filter, { path: `steps.${step.id}.input.filter` }) : undefined;
-      const base = this.#context(l);
-      const match = events.find((event) => !filter || filter.test({ ...base, event: { name: event.name, payload: event.payload, at: event.at } }));
+      const match = await this.#findMatch(l, step, wait);
+      // Checked again after the await: a wait completes once (the step machine allows one SUCCEED).
+      if (l.lost || state.status !== 'running' || state.wait !== wait) continue;
       if (match) {
         this.#succeedStep(l, step, state, { event: match.name, payload: match.payload, at: match.at });
       } else if (wait.timeoutAt !== undefined && wait.timeoutAt <= now) {
@@ -810,7 +850,7 @@ export class WorkflowExecutor {
   }
 
   /** Leases and moves on a run whose timer fell due or whose event arrived. */
-  async wake(tenantId: string, runId: string): Promise<void> {
+  async wake(tenantId: string, runId: string, eventMatched = false): Promise<void> {
     if (this.#closed) return;
     const l = this.#loaded.get(runKey(tenantId, runId));
     if (l) {
@@ -821,7 +861,8 @@ export class WorkflowExecutor {
     const now = this.#o.clock.now();
     const run = await this.#o.store.claimRun(tenantId, runId, this.#o.ownerId, now, now + this.#o.leaseMs);
     if (!run) return;
-    if (run.dueAt === null || run.dueAt > now || TERMINAL_RUN.has(run.status) || run.status === 'paused') {
+    const due = eventMatched ? run.status === 'waiting' : run.dueAt !== null && run.dueAt <= now;
+    if (!due || TERMINAL_RUN.has(run.status) || run.status === 'paused') {
       if (!this.#loaded.has(runKey(tenantId, runId))) await this.#o.store.commit(this.#o.ownerId, 0, [{ run, events: [], release: true }]);
       return;
     }

@@ -19,6 +19,7 @@ export class MemoryWorkflowStore implements WorkflowStore {
   readonly #byTenant = new Map<string, Set<Entry>>();
   readonly #events = new Map<string, BufferedEvent[]>();
   readonly #ticks = new Set<string>();
+  readonly #lastTicks = new Map<string, number>();
 
   async tenants(): Promise<string[]> {
     return [...this.#byTenant.keys()];
@@ -163,6 +164,14 @@ export class MemoryWorkflowStore implements WorkflowStore {
     const k = `${key(tenantId, workflowId)}\u0000${triggerIndex}\u0000${tickAt}`;
     if (this.#ticks.has(k)) return false;
     this.#ticks.add(k);
+    const last = `${key(tenantId, workflowId)}\u0000${triggerIndex}`;
+    this.#lastTicks.set(last, Math.max(this.#lastTicks.get(last) ?? -Infinity, tickAt));
     return true;
+  }
+  async releaseTick(tenantId: string, workflowId: string, triggerIndex: number, tickAt: number): Promise<void> {
+    this.#ticks.delete(`${key(tenantId, workflowId)}\u0000${triggerIndex}\u0000${tickAt}`);
+  }
+  async lastTick(tenantId: string, workflowId: string, triggerIndex: number): Promise<number | undefined> {
+    return this.#lastTicks.get(`${key(tenantId, workflowId)}\u0000${triggerIndex}`);
   }
 }

@@ -326,4 +326,19 @@ export class SqlWorkflowStore implements WorkflowStore {
       throw error;
     }
   }
+
+  async releaseTick(tenantId: string, workflowId: string, triggerIndex: number, tickAt: number): Promise<void> {
+    await this.#scope(tenantId).deleteFrom('workflow_cron_ticks').where('workflow_id', '=', workflowId).where('trigger_index', '=', triggerIndex).where('tick_at', '=', tickAt).execute();
+  }
+
+  async lastTick(tenantId: string, workflowId: string, triggerIndex: number): Promise<number | undefined> {
+    // Served by the primary key (tenant_id, workflow_id, trigger_index, tick_at).
+    const row = await this.#scope(tenantId)
+      .selectFrom('workflow_cron_ticks')
+      .select((eb) => eb.fn.max('tick_at').as('last'))
+      .where('workflow_id', '=', workflowId)
+      .where('trigger_index', '=', triggerIndex)
+      .executeTakeFirst();
+    return row?.last === null || row?.last === undefined ? undefined : Number(row.last);
+  }
 }

@@ -165,4 +165,8 @@ export interface WorkflowStore {
   pruneEvents(tenantId: string, before: number): Promise<void>;
   /** Records one cron tick; true only for the first engine to record it. */
   claimTick(tenantId: string, workflowId: string, triggerIndex: number, tickAt: number): Promise<boolean>;
+  /** Forgets a claimed tick whose run could not be created, so it can be claimed again. */
+  releaseTick(tenantId: string, workflowId: string, triggerIndex: number, tickAt: number): Promise<void>;
+  /** The latest cron tick recorded for the trigger (by any engine), if any. */
+  lastTick(tenantId: string, workflowId: string, triggerIndex: number): Promise<number | undefined>;
 }
