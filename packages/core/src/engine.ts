@@ -96,6 +96,17 @@ export interface CreateAuterityOptions extends AuterityOptions {
  * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
  * every bad option.
  */
+/** Adding a member takes a seat: the plan's `seats` limit is checked first. */
+function withSeatLimit(members: MembersApi, assertSeatFree: () => Promise<void>): MembersApi {
+  return {
+    ...members,
+    async add(input) {
+      await assertSeatFree();
+      return members.add(input);
+    },
+  };
+}
+
 export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // `governance` is validated by the governance domain; everything else by resolveOptions, which
   // also reports options that are not an object at all.
@@ -185,7 +196,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   };
   // Billing's guard comes first: a run over the tenant's executions quota is refused before the
   // policies and the ISV's own guards are asked.
-  const workflows = createWorkflowRuntime({ ...workflowsOptions, actions: [approvalRequest, ...(workflowsOptions?.actions ?? [])], guards: [{ beforeRun: (run) => billing.beforeRun(run) }, governanceGuard, ...(workflowsOptions?.guards ?? [])] }, {
+  const workflows = createWorkflowRuntime({ ...workflowsOptions, actions: [approvalRequest, ...(workflowsOptions?.actions ?? [])], guards: [{ beforeCreate: (created) => billing.assertWithinLimit(created.tenantId, 'workflows'), beforeRun: (run) => billing.beforeRun(run) }, governanceGuard, ...(workflowsOptions?.guards ?? [])] }, {
     store: new SqlWorkflowStore({
       scope: (tenantId) => storage.scope(tenantId),
       listTenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
@@ -234,7 +245,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       return Object.freeze({
         tenantId: id,
         actor: Object.freeze({ id: who.id, roles: Object.freeze([...who.roles]) as string[] }),
-        members: governMembers(createMembersApi(ctx, scope), governed),
+        members: governMembers(withSeatLimit(createMembersApi(ctx, scope), () => billing.assertWithinLimit(id, 'seats')), governed),
         apiKeys: governApiKeys(createTenantApiKeysApi(ctx, scope, who.id), governed),
         governance: tenantGovernance,
         billing: billing.forTenant(scope, ctx.ready),

@@ -18,6 +18,8 @@ let revoked: CreatedApiKey;
 
 beforeAll(async () => {
   fixture = await createTestEngine();
+  // Every adapter adds members to this one tenant: a plan with seats enough for all of them.
+  await fixture.engine.tenants.create({ id: 'acme', plan: 'business' });
   admin = await fixture.tenantWithKey('acme');
   reader = await fixture.tenantWithKey('acme', ['members:read']);
   revoked = await fixture.tenantWithKey('acme');

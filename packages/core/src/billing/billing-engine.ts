@@ -67,6 +67,11 @@ export interface BillingEngine {
   validatePlan(plan: string): void;
   /** Consumes one `executions` (idempotent per run id); throws quota_exceeded naming limit and reset. */
   beforeRun(ctx: RunGuardContext): Promise<void>;
+  /**
+   * Before rows a limit feature counts are added (a member for `seats`, a workflow for `workflows`):
+   * throws quota_exceeded naming the feature and the limit when `adding` more would exceed it.
+   */
+  assertWithinLimit(tenantId: string, feature: string, adding?: number): Promise<void>;
   forTenant(scope: TenantScope, ready: () => Promise<void>): TenantBilling;
   /** Forget cached plan state (after a plan change). */
   invalidate(tenantId: string): void;
@@ -122,6 +127,7 @@ export function createBillingEngine(input: BillingOptions | undefined, deps: Bil
   const counters = new Map<string, (tenantId: string) => Promise<number>>();
   const rowCounters: Record<string, RowCounter> = {
     seats: async (scope) => Number((await scope.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0),
+    workflows: async (scope) => Number((await scope.selectFrom('workflows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0),
     ...options.counters,
   };
   for (const [feature, count] of Object.entries(rowCounters)) {
@@ -193,6 +199,14 @@ export function createBillingEngine(input: BillingOptions | undefined, deps: Bil
     async beforeRun(ctx) {
       if (!('executions' in catalog.features)) return;
       await createTenantEntitlements(engineDeps, ctx.tenantId).consume('executions', 1, { idempotencyKey: `run:${ctx.runId}` });
+    },
+    async assertWithinLimit(tenantId, feature, adding = 1) {
+      if (catalog.features[feature]?.type !== 'limit') return;
+      const result = await createTenantEntitlements(engineDeps, tenantId).check(feature, adding);
+      if (result.allowed) return;
+      throw new AuterityError('quota_exceeded', `The ${feature} limit of ${result.limit} on this plan is reached (${result.used} in use).`, {
+        details: { feature, limit: result.limit, used: result.used, resetsAt: result.resetsAt },
+      });
     },
     forTenant: (scope, ready) =>
       Object.freeze({

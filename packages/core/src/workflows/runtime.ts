@@ -487,6 +487,9 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
         await prepare();
         const def = compileDefinition(definitionInput, compilers);
         const id = saveOptions.id === undefined ? slugify(def.definition.name) : parseInput(slugSchema, saveOptions.id, 'workflow id', 'id');
+        if (!(await store.getVersion(tenantId, id))) {
+          for (const guard of options.guards ?? []) await guard.beforeCreate?.({ tenantId, workflowId: id });
+        }
         const stored = await store.saveVersion(tenantId, id, def.definition.name, def.definition, clock.now(), randomBase62(24));
         compiled.set(`${tenantId}\u0000${id}\u0000${stored.version}`, def);
         return publicVersion(stored);

@@ -24,7 +24,15 @@ export interface WorkflowGuardStepContext {
   attempt: number;
 }
 
+/** A workflow about to be created (its first version); later versions of it are not asked about. */
+export interface WorkflowGuardCreateContext {
+  tenantId: string;
+  workflowId: string;
+}
+
 export interface WorkflowGuard {
+  /** Before a new workflow is stored; throwing refuses it (billing's `workflows` limit is checked here). */
+  beforeCreate?(context: WorkflowGuardCreateContext): void | Promise<void>;
   /** Before a run is created; throwing refuses it (the caller gets the error, nothing is stored). */
   beforeRun?(context: WorkflowGuardRunContext): void | Promise<void>;
   /** Before each attempt of each step; throwing fails the step without retrying it. */
