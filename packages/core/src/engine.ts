@@ -166,8 +166,21 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // guard can check that actor. Runs started any other way (webhook, cron, event, sub-workflow) act as
   // SYSTEM_PRINCIPAL.
   const startingActor = new AsyncLocalStorage<GovernedPrincipal>();
-  const governedAssert = (tenantId: string, principal: GovernedPrincipal, action: string, resource: string) =>
-    governance.forTenant(storage.scope(tenantId), principal, ctx.ready).assertAllowed({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource: { id: resource } });
+  // The executor asks before every step attempt: one governed handle per tenant and principal is
+  // kept for a second, so the tenant's attributes are read once a second rather than once a step.
+  const governedHandles = new Map<string, { handle: TenantGovernance; at: number }>();
+  const governedAssert = (tenantId: string, principal: GovernedPrincipal, action: string, resource: string) => {
+    const key = `${tenantId}\u0000${principal.id}\u0000${principal.roles.join(',')}`;
+    const now = Date.now();
+    let entry = governedHandles.get(key);
+    if (!entry || now - entry.at > 1_000) {
+      entry = { handle: governance.forTenant(storage.scope(tenantId), principal, ctx.ready), at: now };
+      governedHandles.delete(key);
+      governedHandles.set(key, entry);
+      if (governedHandles.size > 10_000) governedHandles.delete(governedHandles.keys().next().value as string);
+    }
+    return entry.handle.assertAllowed({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource: { id: resource } });
+  };
   // Who started recent runs (this process only), so an `approval.request` step names them as the
   // requester (who then cannot approve it); runs resumed elsewhere ask as the system principal.
   const starters = new Map<string, string>();
