@@ -26,6 +26,9 @@ class InCodeMigrationProvider implements MigrationProvider {
   }
 }
 
+const SQLITE_BUSY_RETRIES = 10;
+const isSqliteBusy = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+
 export async function runMigrations(db: Kysely<unknown>, migrations: readonly AuterityMigration[]): Promise<string[]> {
   const migrator = new Migrator({
     db,
@@ -33,7 +36,14 @@ export async function runMigrations(db: Kysely<unknown>, migrations: readonly Au
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let { error, results = [] } = await migrator.migrateToLatest();
+  // Several processes migrating one SQLite file queue on its write lock; a waiter that outlasts the
+  // busy timeout gets SQLITE_BUSY with its transaction rolled back, so trying again is safe and then
+  // finds the other process's work done.
+  for (let attempt = 1; error && isSqliteBusy(error) && attempt <= SQLITE_BUSY_RETRIES; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    ({ error, results = [] } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
