@@ -3,15 +3,7 @@
 // and the guard hook — on a manual clock.
 import { describe, expect, it } from 'vitest';
 import { AuterityError, type WorkflowGuard } from '@auterity/core';
-import { backends, ManualClock, recorder, tick, useWorkflows } from './harness.js';
-
-const step = (id: string, dependsOn: string[] = [], input: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-  id,
-  action: 'test.record',
-  input: { label: id, ...input },
-  dependsOn,
-  ...extra,
-});
+import { backends, ManualClock, recorder, recordStep as step, tick, useWorkflows } from './harness.js';
 
 describe.each(backends)('workflow controls (%s)', (backend) => {
   const rec = recorder();

@@ -1,15 +1,7 @@
 // DAG semantics: chain, diamond, wide fan-out/fan-in, conditional skip and failure propagation,
 // with the exact event order; and the per-run event stream's sequence numbers.
 import { describe, expect, it } from 'vitest';
-import { backends, recorder, useWorkflows } from './harness.js';
-
-const step = (id: string, dependsOn: string[] = [], input: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-  id,
-  action: 'test.record',
-  input: { label: id, ...input },
-  dependsOn,
-  ...extra,
-});
+import { backends, recorder, recordStep as step, useWorkflows } from './harness.js';
 
 describe.each(backends)('workflow DAG semantics (%s)', (backend) => {
   const rec = recorder();

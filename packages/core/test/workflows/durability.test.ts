@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/testing';
 import { createAuterity, defineAction, isAuterityError, type Auterity } from '@auterity/core';
-import { ManualClock } from './harness.js';
+import { ManualClock, useEnginePair } from './harness.js';
 
 const admin = { id: 'u', roles: ['admin'] };
 
@@ -31,9 +31,6 @@ async function ticksOf(e: Auterity, workflowId: string): Promise<string[]> {
 }
 
 describe.each(testDialects)('events reach a run held by another engine (%s)', (dialect) => {
-  let db: TestDatabase;
-  let a: Auterity;
-  let b: Auterity;
   const clock = new ManualClock();
   const gates = new Map<string, () => void>();
   const held = new Map<string, Promise<void>>();
@@ -52,27 +49,14 @@ describe.each(testDialects)('events reach a run held by another engine (%s)', (d
   });
   const open = (gate: string) => gates.get(gate)?.();
 
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    const options = { actions: [hold], clock, pollIntervalMs: 1000, leaseMs: 3000, eventBufferMs: 60_000 };
-    a = createAuterity({ database: db.url, workflows: options });
-    b = createAuterity({ database: db.url, workflows: options });
-    await a.tenants.create({ id: 'shared', plan: 'enterprise' });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await db.drop();
-  });
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) await Promise.all([a.workflows.idle(), b.workflows.idle()]);
-  };
+  const pair = useEnginePair(dialect, { actions: [hold], clock, pollIntervalMs: 1000, leaseMs: 3000, eventBufferMs: 60_000 });
+  const { settle } = pair;
 
   it('matches the event at the holder’s next heartbeat, while its other step still runs', async () => {
-    const ta = a.tenant('shared', admin);
-    const tb = b.tenant('shared', admin);
+    const ta = pair.a.tenant('shared', admin);
+    const tb = pair.b.tenant('shared', admin);
     const saved = await ta.workflows.save(definition('heartbeat', 'g1'));
-    a.workflows.start();
+    pair.a.workflows.start();
     // Engine B starts the run and holds its lease: `long` runs, `paid` waits.
     const run = await tb.workflows.start(saved.id, { input: { order: 7 } });
     await settle();
@@ -92,14 +76,14 @@ describe.each(testDialects)('events reach a run held by another engine (%s)', (d
     now = await ta.workflows.runs.get(run.id);
     expect(now.status).toBe('succeeded');
     expect((now.output as { paid: { payload: unknown } }).paid.payload).toEqual({ order: 7, amount: 42 });
-    const events = await trace(a, run.id);
+    const events = await trace(pair.a, run.id);
     expect(events.filter((e) => e === 'step.completed:paid')).toHaveLength(1);
     expect(events.filter((e) => e === 'step.started:paid')).toHaveLength(1);
   });
 
   it('matches it when the holder releases the run to wait before any heartbeat saw the event', async () => {
-    const ta = a.tenant('shared', admin);
-    const tb = b.tenant('shared', admin);
+    const ta = pair.a.tenant('shared', admin);
+    const tb = pair.b.tenant('shared', admin);
     const saved = await ta.workflows.save(definition('release', 'g2'));
     const run = await tb.workflows.start(saved.id, { input: { order: 1 } });
     await settle();
@@ -112,14 +96,14 @@ describe.each(testDialects)('events reach a run held by another engine (%s)', (d
     const done = await ta.workflows.runs.get(run.id);
     expect(done.status).toBe('succeeded');
     expect((done.output as { paid: { payload: unknown } }).paid.payload).toEqual({ order: 1, amount: 5 });
-    const events = await trace(a, run.id);
+    const events = await trace(pair.a, run.id);
     expect(events.filter((e) => e === 'step.completed:paid')).toHaveLength(1);
     expect(events.filter((e) => e === 'run.completed')).toHaveLength(1);
     // Emitting it again changes nothing: the wait consumed an event once.
     await tb.events.emit('release.paid', { order: 1, amount: 6 });
     await settle();
     await clock.advance(1000, settle);
-    expect((await trace(a, run.id)).filter((e) => e === 'step.completed:paid')).toHaveLength(1);
+    expect((await trace(pair.a, run.id)).filter((e) => e === 'step.completed:paid')).toHaveLength(1);
     expect(((await ta.workflows.runs.get(run.id)).output as { paid: { payload: unknown } }).paid.payload).toEqual({ order: 1, amount: 5 });
   });
 });

@@ -63,6 +63,54 @@ export class ManualClock implements WorkflowClock {
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A log of what actions did, in order. */
+/** A step running the recorder's `test.record` action, labelled with its id. */
+export const recordStep = (id: string, dependsOn: string[] = [], input: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  id,
+  action: 'test.record',
+  input: { label: id, ...input },
+  dependsOn,
+  ...extra,
+});
+
+/** Two engines sharing one fresh database, with a tenant `shared` on a plan without limits. */
+export interface EnginePair {
+  readonly a: Auterity;
+  readonly b: Auterity;
+  /** Lets both engines finish what is due, a few rounds over, since each can wake the other. */
+  settle(): Promise<void>;
+}
+
+export function useEnginePair(dialect: 'sqlite' | 'postgres', workflows: WorkflowsOptions): EnginePair {
+  let db: TestDatabase | undefined;
+  let a: Auterity | undefined;
+  let b: Auterity | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    a = createAuterity({ database: db.url, workflows });
+    b = createAuterity({ database: db.url, workflows });
+    await a.tenants.create({ id: 'shared', plan: 'enterprise' });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+  const pair: EnginePair = {
+    get a() {
+      if (!a) throw new Error('engine pair used outside a test');
+      return a;
+    },
+    get b() {
+      if (!b) throw new Error('engine pair used outside a test');
+      return b;
+    },
+    async settle() {
+      for (let i = 0; i < 3; i++) await Promise.all([pair.a.workflows.idle(), pair.b.workflows.idle()]);
+    },
+  };
+  return pair;
+}
+
 export function recorder() {
   const log: string[] = [];
   const counts = new Map<string, number>();

@@ -1,10 +1,10 @@
 // Triggers (webhook, event with a CEL filter, cron) and event.wait's buffering window; then two
 // engines sharing one database: cron fires once per tick and no step runs twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/testing';
-import { createAuterity, defineAction, type Auterity } from '@auterity/core';
-import { backends, ManualClock, recorder, useWorkflows } from './harness.js';
+import { testDialects } from '@auterity/testing';
+import { defineAction } from '@auterity/core';
+import { backends, ManualClock, recorder, useEnginePair, useWorkflows } from './harness.js';
 
 describe.each(backends)('triggers and event.wait (%s)', (backend) => {
   const rec = recorder();
@@ -100,9 +100,6 @@ describe.each(backends)('triggers and event.wait (%s)', (backend) => {
 });
 
 describe.each(testDialects)('two engines on one database (%s)', (dialect) => {
-  let db: TestDatabase;
-  let a: Auterity;
-  let b: Auterity;
   const clock = new ManualClock();
   const executions = new Map<string, number>();
   const count = defineAction({
@@ -125,30 +122,17 @@ describe.each(testDialects)('two engines on one database (%s)', (dialect) => {
       return null;
     },
   });
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    // Leases of 3 s renewed every second: a step may run far longer than its lease.
-    const options = { actions: [count, hold], clock, pollIntervalMs: 1000, leaseMs: 3000 };
-    a = createAuterity({ database: db.url, workflows: options });
-    b = createAuterity({ database: db.url, workflows: options });
-    await a.tenants.create({ id: 'shared', plan: 'enterprise' });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await db.drop();
-  });
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) await Promise.all([a.workflows.idle(), b.workflows.idle()]);
-  };
+  // Leases of 3 s renewed every second: a step may run far longer than its lease.
+  const pair = useEnginePair(dialect, { actions: [count, hold], clock, pollIntervalMs: 1000, leaseMs: 3000 });
+  const { settle } = pair;
 
   it('fires each cron tick once', async () => {
-    const ta = a.tenant('shared', { id: 'u', roles: ['admin'] });
+    const ta = pair.a.tenant('shared', { id: 'u', roles: ['admin'] });
     await ta.workflows.save({ name: 'every-second', triggers: [{ type: 'cron', schedule: '* * * * * *' }], steps: [{ id: 'c', action: 'count', input: {} }] });
-    a.workflows.start();
-    b.workflows.start();
+    pair.a.workflows.start();
+    pair.b.workflows.start();
     for (let i = 0; i < 10; i++) await clock.advance(1000, settle);
-    await Promise.all([a.workflows.tick(), b.workflows.tick()]);
+    await Promise.all([pair.a.workflows.tick(), pair.b.workflows.tick()]);
     await settle();
     const runs = await ta.workflows.runs.list({ workflowId: 'every-second', limit: 1000 });
     const ticks = runs.map((r) => (r.input as { scheduledAt: string }).scheduledAt);
@@ -157,7 +141,7 @@ describe.each(testDialects)('two engines on one database (%s)', (dialect) => {
   });
 
   it('never runs a step twice when both engines poll for the same due runs', async () => {
-    const ta = a.tenant('shared', { id: 'u', roles: ['admin'] });
+    const ta = pair.a.tenant('shared', { id: 'u', roles: ['admin'] });
     const saved = await ta.workflows.save({
       name: 'contended',
       steps: [
@@ -177,7 +161,7 @@ describe.each(testDialects)('two engines on one database (%s)', (dialect) => {
   });
 
   it('keeps a long step leased by heartbeats: the other engine never takes it over', async () => {
-    const ta = a.tenant('shared', { id: 'u', roles: ['admin'] });
+    const ta = pair.a.tenant('shared', { id: 'u', roles: ['admin'] });
     const saved = await ta.workflows.save({ name: 'long', steps: [{ id: 'h', action: 'hold', input: {} }, { id: 'after', action: 'count', input: {}, dependsOn: ['h'] }] });
     const run = await ta.workflows.start(saved.id);
     for (let i = 0; i < 12; i++) await clock.advance(1000, settle);
