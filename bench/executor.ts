@@ -63,7 +63,7 @@ async function promiseRunner(definition: { steps: { id: string; dependsOn?: stri
   for (const step of definition.steps) {
     done.set(
       step.id,
-      Promise.all((step.dependsOn ?? []).map((dep) => done.get(dep))).then(() => noop.run({ input: {}, idempotencyKey: step.id, signal: benchSignal, attempt: 1, tenant: { id: 't' }, run: { id: 'r', workflowId: 'w', version: 1 }, stepId: step.id, logger: console })),
+      Promise.all((step.dependsOn ?? []).map((dep) => done.get(dep))).then(() => noop.run({ input: {}, idempotencyKey: step.id, signal: benchSignal, attempt: 1, tenant: { id: 't' }, run: { id: 'r', workflowId: 'w', version: 1, startedBy: null }, stepId: step.id, logger: console })),
     );
   }
   await Promise.all(done.values());

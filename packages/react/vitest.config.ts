@@ -2,7 +2,6 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { workspaceAliases } from '../../tooling/testing/src/workspace-aliases.js';
-import { bundleDataTableBench } from './test/bench/commands.js';
 
 // Component tests run in real (Debian) Chromium through vitest browser mode; never a downloaded browser.
 const executablePath = process.env.AUTERITY_CHROMIUM ?? '/usr/bin/chromium';
@@ -49,7 +48,6 @@ export default defineConfig({
         },
       }),
       instances: [{ browser: 'chromium' }],
-      commands: { bundleDataTableBench },
     },
   },
 });

@@ -2,7 +2,9 @@
 // with its stylesheet, themed by @auterity/themes, talking to the engine through the typed client.
 import '@auterity/react/styles.css';
 import { createClient } from '@auterity/core/client';
-import { AuterityProvider, Button, DataTable, Tabs, TabsList, TabsTrigger, type DataTableColumn } from '@auterity/react';
+import { AuterityProvider, Button, Tabs, TabsList, TabsTrigger } from '@auterity/react';
+import { DataTable, type DataTableColumn } from '@auterity/react/data-table';
+import { de } from '@auterity/react/locales';
 import { createTheme } from '@auterity/themes';
 
 interface Run {
@@ -15,7 +17,7 @@ const theme = createTheme({ brand: '#7c3aed', mode: 'light' });
 
 export function App({ runs }: { runs: Run[] }) {
   return (
-    <AuterityProvider client={client} theme={theme} appearance={{ elements: { button: 'host-button' } }} locale="de">
+    <AuterityProvider client={client} theme={theme} appearance={{ elements: { button: 'host-button' } }} locale="de" messages={de}>
       <Tabs defaultValue="runs">
         <TabsList>
           <TabsTrigger value="runs">Runs</TabsTrigger>

@@ -17,6 +17,10 @@ export const safe = themeSchema.safeParseTheme({});
 
 import node = require('@auterity/server-adapters/node');
 import react = require('@auterity/react');
+import dataTable = require('@auterity/react/data-table');
+import locales = require('@auterity/react/locales');
 
 export const nodeHandler = node.toNodeHandler(adapters.createHandler(engine));
 export const provider = react.AuterityProvider;
+export const table = dataTable.DataTable;
+export const german: Partial<react.Messages> = locales.messagesFor('de');

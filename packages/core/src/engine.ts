@@ -2,17 +2,22 @@
 // Domains are wired here: each gets the storage scope of its tenant (never the raw database) and
 // the engine's readiness check, and talks to other domains only through what is passed in.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { z } from 'zod';
 import { AuterityError } from './errors.js';
+import { createAiEngine, type AiOptions, type TenantAi } from './ai/index.js';
+import type { Assistant, BreakerSnapshot, BreakerTransition, CacheStats, ModelEntry, RouteStrategy } from './ai/index.js';
+import { aiChatAction } from './workflows/actions/ai-chat.js';
 import { resolveOptions, type AuterityOptions, type Logger } from './config/index.js';
 import { Storage, type DialectName } from './storage/index.js';
 import { createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
 import { SYSTEM_PRINCIPAL, governApiKeys, governMembers, type GovernedPrincipal } from './governance/enforcement.js';
 import type { WorkflowGuard } from './workflows/scheduler/guard.js';
-import { approvalRequestAction, STEP_KEY } from './workflows/actions/approval-request.js';
+import { APPROVAL_DECIDED_EVENT, approvalDecision, approvalRequestAction, STEP_KEY } from './workflows/actions/approval-request.js';
 import { createBillingEngine, type BillingOptions, type EngineBilling, type TenantBilling } from './billing/engine-surface.js';
 import { parseInput } from './shared/validation.js';
 import { createWorkflowRuntime, type TenantEvents, type TenantWorkflows, type WorkflowRuntime, type WorkflowsOptions } from './workflows/runtime.js';
 import { SqlWorkflowStore } from './workflows/store/sql.js';
+import { assertWorkflowsOptions } from './workflows/options.js';
 import { tenantIdSchema } from './shared/validation.js';
 import {
   actorSchema,
@@ -57,6 +62,30 @@ export interface TenantHandle {
   readonly workflows: TenantWorkflows;
   /** Emits events: event triggers and `event.wait` steps. */
   readonly events: TenantEvents;
+  /** Routed chat completions under the tenant's budgets and policies; usage, outcomes and experiments. */
+  readonly ai: TenantAi;
+}
+
+/** The engine's side of AI routing: the catalog, routes, assistants and the health of providers. */
+export interface EngineAi {
+  models(): readonly ModelEntry[];
+  routes(): readonly { id: string; strategy: RouteStrategy; models: readonly string[] }[];
+  readonly assistants: ReadonlyMap<string, Assistant>;
+  readonly defaultRoute: string;
+  /** Circuit breakers per provider and model (this process). */
+  breakers(): BreakerSnapshot[];
+  /** Every breaker transition; returns the unsubscribe function. */
+  onBreaker(listener: (transition: BreakerTransition) => void): () => void;
+  /** Response cache hits and misses since start (this process). */
+  cacheStats(): CacheStats;
+}
+
+const apiKeyIdSchema = z.string().min(1).max(200);
+
+/** Options of a tenant handle. */
+export interface TenantHandleOptions {
+  /** The API key acting (per-key budgets and rate limits count against it). */
+  apiKeyId?: string;
 }
 
 /** The engine's side of the workflow executor: background loops and webhook entry. */
@@ -72,12 +101,14 @@ export interface Auterity {
   readonly billing: EngineBilling;
   /** The workflow executor: `start()` its loops in every process that should run workflows. */
   readonly workflows: EngineWorkflows;
+  /** AI routing: catalog, routes, assistants, breakers and cache statistics. */
+  readonly ai: EngineAi;
   /** Verifies and consumes an invitation token (which names its tenant); the caller then adds the member. */
   acceptInvitation(token: string, acceptedBy: string): Promise<Invitation>;
   /** Applies pending migrations. Idempotent; safe when several engines migrate one database at once. */
   migrate(): Promise<MigrateResult>;
   /** A handle confined to one tenant, acting as `actor`. Synchronous; the tenant is checked on use. */
-  tenant(tenantId: string, actor: Actor): TenantHandle;
+  tenant(tenantId: string, actor: Actor, options?: TenantHandleOptions): TenantHandle;
   /** Closes the database connections. The engine is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -89,6 +120,8 @@ export interface CreateAuterityOptions extends AuterityOptions {
   billing?: BillingOptions;
   /** The ISV's actions, guards, sandbox and HTTP limits, and executor tuning. */
   workflows?: WorkflowsOptions;
+  /** Providers, model catalog, routes, retries, breakers, cache, budgets, redaction and assistants. Default: the offline model (plus OpenAI's models when OPENAI_API_KEY is set). */
+  ai?: AiOptions;
 }
 
 /**
@@ -111,10 +144,11 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // `governance` is validated by the governance domain; everything else by resolveOptions, which
   // also reports options that are not an object at all.
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  const { governance: governanceOptions, billing: billingOptions, workflows: workflowsOptions, ...engineOptions } = isObject
+  const { governance: governanceOptions, billing: billingOptions, workflows: workflowsOptions, ai: aiOptions, ...engineOptions } = isObject
     ? options
-    : { governance: undefined, billing: undefined, workflows: undefined };
+    : { governance: undefined, billing: undefined, workflows: undefined, ai: undefined };
   const resolved = resolveOptions(isObject ? engineOptions : options);
+  assertWorkflowsOptions(workflowsOptions);
   const logger: Logger = resolved.logger;
   const storage = new Storage({ database: resolved.database, logger });
 
@@ -169,7 +203,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // The executor asks before every step attempt: one governed handle per tenant and principal is
   // kept for a second, so the tenant's attributes are read once a second rather than once a step.
   const governedHandles = new Map<string, { handle: TenantGovernance; at: number }>();
-  const governedAssert = (tenantId: string, principal: GovernedPrincipal, action: string, resource: string) => {
+  const governedHandle = (tenantId: string, principal: GovernedPrincipal): TenantGovernance => {
     const key = `${tenantId}\u0000${principal.id}\u0000${principal.roles.join(',')}`;
     const now = Date.now();
     let entry = governedHandles.get(key);
@@ -179,21 +213,33 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       governedHandles.set(key, entry);
       if (governedHandles.size > 10_000) governedHandles.delete(governedHandles.keys().next().value as string);
     }
-    return entry.handle.assertAllowed({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource: { id: resource } });
+    return entry.handle;
   };
-  // Who started recent runs (this process only), so an `approval.request` step names them as the
-  // requester (who then cannot approve it); runs resumed elsewhere ask as the system principal.
-  const starters = new Map<string, string>();
-  const rememberStarter = (key: string, actorId: string) => {
-    starters.set(key, actorId);
-    if (starters.size > 10_000) starters.delete(starters.keys().next().value as string);
-  };
+  const governedAssert = (tenantId: string, principal: GovernedPrincipal, action: string, resource: string) =>
+    governedHandle(tenantId, principal).assertAllowed({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource: { id: resource } });
+  // AI routing: its policy probes (which models may this principal use?) are checked without an
+  // audit entry each; the pipeline audits its own calls and refusals.
+  const ai = createAiEngine(aiOptions, {
+    billingFor: (tenantId) => billing.forTenant(storage.scope(tenantId), ctx.ready),
+    billingCatalog: billing.catalog,
+    authorize: (tenantId, principal, action, resource, context) =>
+      governedHandle(tenantId, { id: principal.id, roles: [...principal.roles] }).check({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource, ...(context && { context }) }),
+    audit: (tenantId, entry) => governance.audit.append(tenantId, entry),
+    auditMany: (tenantId, entries) => governance.audit.appendMany(tenantId, entries),
+    scopeFor: (tenantId) => storage.scope(tenantId),
+    redisUrl: resolved.redis,
+    now: ctx.now,
+    logger,
+    env: { OPENAI_API_KEY: process.env.OPENAI_API_KEY },
+  });
+  const aiChat = aiChatAction({ chat: (tenantId, request, chatOptions) => ai.forTenant(tenantId, SYSTEM_PRINCIPAL).chat(request, chatOptions) }, ai.defaultRoute);
+  // `approval.request` names the run's persisted starter (`startedBy`) as the requester, who then
+  // cannot approve it; runs no actor started ask as the system principal.
   const approvalRequest = approvalRequestAction({
     create: (tenantId, request) => governance.approvals.create(tenantId, request),
-    get: (tenantId, id) => governance.approvals.get(tenantId, id),
-    findByStep: async (tenantId, stepKey) => (await governance.approvals.list(tenantId)).find((approval) => approval.subject[STEP_KEY] === stepKey),
-    requesterFor: (tenantId, runId) => starters.get(`${tenantId}\u0000${runId}`) ?? SYSTEM_PRINCIPAL.id,
-    onDecided: (listener) => governance.approvals.onDecided(listener),
+    findByStep: async (tenantId, stepKey, requesterId) =>
+      (await governance.approvals.list(tenantId)).find((approval) => approval.subject[STEP_KEY] === stepKey && approval.requesterId === requesterId),
+    systemRequesterId: SYSTEM_PRINCIPAL.id,
   });
   // Governance: `workflow:run` on `workflow:<id>` for whoever starts the run, and `action:<name>` for
   // every step attempt (as the system principal, so tenant and ISV policies can deny an action).
@@ -201,7 +247,6 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     beforeRun: async (run) => {
       const principal = (run.trigger === 'manual' ? startingActor.getStore() : undefined) ?? SYSTEM_PRINCIPAL;
       await governedAssert(run.tenantId, principal, 'workflow:run', `workflow:${run.workflowId}`);
-      rememberStarter(`${run.tenantId}\u0000${run.runId}`, principal.id);
     },
     beforeStep: async (step) => {
       await governedAssert(step.tenantId, SYSTEM_PRINCIPAL, `action:${step.action}`, `workflow:${step.workflowId}`);
@@ -209,7 +254,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   };
   // Billing's guard comes first: a run over the tenant's executions quota is refused before the
   // policies and the ISV's own guards are asked.
-  const workflows = createWorkflowRuntime({ ...workflowsOptions, actions: [approvalRequest, ...(workflowsOptions?.actions ?? [])], guards: [{ beforeCreate: (created) => billing.assertWithinLimit(created.tenantId, 'workflows'), beforeRun: (run) => billing.beforeRun(run) }, governanceGuard, ...(workflowsOptions?.guards ?? [])] }, {
+  const workflows = createWorkflowRuntime({ ...workflowsOptions, actions: [approvalRequest, aiChat, ...(workflowsOptions?.actions ?? [])], guards: [{ beforeCreate: (created) => billing.assertWithinLimit(created.tenantId, 'workflows'), beforeRun: (run) => billing.beforeRun(run) }, governanceGuard, ...(workflowsOptions?.guards ?? [])] }, {
     store: new SqlWorkflowStore({
       scope: (tenantId) => storage.scope(tenantId),
       listTenantIds: async () => (await storage.unscoped.listTenants()).map((tenant) => tenant.tenant_id),
@@ -217,12 +262,25 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     logger,
     ready: ctx.ready,
   });
+  // A final decision wakes the `approval.request` step waiting on it, on whichever engine holds its run.
+  governance.approvals.onDecided(async (approval) => {
+    if (approval.status !== 'pending') await workflows.emitEngineEvent(approval.tenantId, APPROVAL_DECIDED_EVENT, approvalDecision({ ...approval, status: approval.status }));
+  });
 
   return {
     dialect: storage.dialect,
     tenants,
     workflows: Object.freeze({ start: workflows.start, stop: workflows.stop, tick: workflows.tick, idle: workflows.idle, webhook: workflows.webhook }),
     billing: Object.freeze({ catalog: billing.catalog, backend: billing.backend, beforeRun: billing.beforeRun, provider: billing.provider }),
+    ai: Object.freeze({
+      models: () => ai.router.models(),
+      routes: () => ai.router.routes(),
+      assistants: ai.assistants,
+      defaultRoute: ai.defaultRoute,
+      breakers: () => ai.router.breakers(),
+      onBreaker: (listener: (transition: BreakerTransition) => void) => ai.router.onBreaker(listener),
+      cacheStats: () => ai.cacheStats(),
+    }),
     async acceptInvitation(token, acceptedBy) {
       await ctx.ready();
       return governance.acceptInvitation(token, acceptedBy);
@@ -241,30 +299,46 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       return { applied: await runMigrations() };
     },
 
-    tenant(tenantId, actor) {
+    tenant(tenantId, actor, handleOptions) {
       const id = parseInput(tenantIdSchema, tenantId, 'tenant id', 'tenantId');
       const who = parseInput(actorSchema, actor, 'actor', 'actor');
+      const apiKeyId = handleOptions?.apiKeyId === undefined ? undefined : parseInput(apiKeyIdSchema, handleOptions.apiKeyId, 'API key id', 'apiKeyId');
       const scope = storage.scope(id);
-      const tenantGovernance = governance.forTenant(scope, who, ctx.ready);
       const principal: GovernedPrincipal = { id: who.id, roles: [...who.roles] };
+      // Each domain's surface is built on first use: a request usually touches one or two of them.
+      let tenantGovernance: TenantGovernance | undefined;
+      const governanceOf = () => (tenantGovernance ??= governance.forTenant(scope, who, ctx.ready));
       const governed = {
         tenantId: id,
         actor: principal,
         audit: governance.audit,
         assertAllowed: (asking: GovernedPrincipal, action: string, resource: string) =>
-          tenantGovernance.assertAllowed({ principal: { id: asking.id, roles: [...asking.roles] }, action, resource: { id: resource } }),
+          governanceOf().assertAllowed({ principal: { id: asking.id, roles: [...asking.roles] }, action, resource: { id: resource } }),
       };
-      const tenantWorkflows = workflows.tenant(id);
-      return Object.freeze({
-        tenantId: id,
-        actor: Object.freeze({ id: who.id, roles: Object.freeze([...who.roles]) as string[] }),
-        members: governMembers(withSeatLimit(createMembersApi(ctx, scope), () => billing.assertWithinLimit(id, 'seats')), governed),
-        apiKeys: governApiKeys(createTenantApiKeysApi(ctx, scope, who.id), governed),
-        governance: tenantGovernance,
-        billing: billing.forTenant(scope, ctx.ready),
-        workflows: Object.freeze({ ...tenantWorkflows, start: (workflowId: string, startOptions?: Parameters<TenantWorkflows['start']>[1]) => startingActor.run(principal, () => tenantWorkflows.start(workflowId, startOptions)) }),
-        events: workflows.events(id),
-      });
+      const surfaces = {
+        members: () => governMembers(withSeatLimit(createMembersApi(ctx, scope), () => billing.assertWithinLimit(id, 'seats')), governed),
+        apiKeys: () => governApiKeys(createTenantApiKeysApi(ctx, scope, who.id), governed),
+        governance: governanceOf,
+        billing: () => billing.forTenant(scope, ctx.ready),
+        workflows: () => {
+          const tenantWorkflows = workflows.tenant(id, who.id);
+          return Object.freeze({ ...tenantWorkflows, start: (workflowId: string, startOptions?: Parameters<TenantWorkflows['start']>[1]) => startingActor.run(principal, () => tenantWorkflows.start(workflowId, startOptions)) });
+        },
+        events: () => workflows.events(id),
+        ai: () => ai.forTenant(id, principal, apiKeyId !== undefined ? { apiKeyId } : {}),
+      } satisfies Record<string, () => unknown>;
+      const built = new Map<string, unknown>();
+      const handle = { tenantId: id, actor: Object.freeze({ id: who.id, roles: Object.freeze([...who.roles]) as string[] }) } as Record<string, unknown>;
+      for (const [name, build] of Object.entries(surfaces)) {
+        Object.defineProperty(handle, name, {
+          enumerable: true,
+          get: () => {
+            if (!built.has(name)) built.set(name, build());
+            return built.get(name);
+          },
+        });
+      }
+      return Object.freeze(handle) as unknown as TenantHandle;
     },
 
     async close() {
@@ -272,6 +346,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       closed = true;
       await pending?.catch(() => undefined);
       await workflows.close();
+      await ai.close();
       await billing.close();
       await storage.destroy();
     },

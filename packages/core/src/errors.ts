@@ -12,7 +12,11 @@ export const errorCodes = {
   payload_too_large: 413,
   quota_exceeded: 429,
   rate_limited: 429,
+  /** An AI provider (or every target of a route) failed. */
+  upstream_error: 502,
   unavailable: 503,
+  /** An AI provider did not answer in time. */
+  upstream_timeout: 504,
   internal: 500,
 } as const;
 

@@ -1,6 +1,6 @@
 // @auterity/core: the headless engine.
 export { createAuterity } from './engine.js';
-export type { Auterity, CreateAuterityOptions, EngineApiKeysApi, EngineWorkflows, MigrateResult, TenantHandle } from './engine.js';
+export type { Auterity, CreateAuterityOptions, EngineAi, EngineApiKeysApi, EngineWorkflows, MigrateResult, TenantHandle, TenantHandleOptions } from './engine.js';
 export type { AuterityOptions, Logger } from './config/index.js';
 export { AuterityError, isAuterityError, errorCodes } from './errors.js';
 export type { AuterityErrorCode, AuterityErrorOptions, AuterityIssue } from './errors.js';
@@ -27,3 +27,6 @@ export { createExpressionCompiler } from './expressions/index.js';
 export type { CompiledExpression, CompileOptions, ExpressionCompiler, ExpressionCompilerOptions, ExpressionLocation } from './expressions/index.js';
 export * from './billing/index.js';
 export * from './workflows/index.js';
+export * from './ai/index.js';
+export { aiChatInputSchema, aiChatOutputSchema } from './workflows/actions/ai-chat.js';
+export type { AiChatInput, AiChatOutput } from './workflows/actions/ai-chat.js';

@@ -128,4 +128,16 @@ describe('createAuterity options', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('names bad workflows options, each at its own path', () => {
+    const error = optionsError({
+      database: 'sqlite::memory:',
+      workflows: { pollIntervalMs: 0, maxConcurrentSteps: 1.5, code: { workers: 100 }, actions: [{ name: 'x' }], guards: [{ beforeRun: 'yes' }], pollIntervalMS: 5 },
+    });
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(
+      ['workflows.pollIntervalMS', 'workflows.actions.0', 'workflows.code.workers', 'workflows.guards.0', 'workflows.maxConcurrentSteps', 'workflows.pollIntervalMs'].sort(),
+    );
+    expect(error.message).toContain('workflows.pollIntervalMs: expected milliseconds from 1 to 3600000, got number 0');
+    expect(error.message).toContain('workflows.actions.0: expected an action made with defineAction()');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Decorator, Preview } from '@storybook/react-vite';
 import type { ThemeMode } from '@auterity/themes';
-import { AuterityProvider, supportedLocales, type Direction } from '../src/index.js';
+import { AuterityProvider, type Direction } from '../src/index.js';
+import { messagesFor, supportedLocales } from '../src/locales/index.js';
 import '../src/styles.css';
 import { resolveTheme, themeNames } from './themes.js';
 
@@ -26,6 +27,7 @@ const withAuterity: Decorator = (Story, context) => {
     <AuterityProvider
       theme={resolveTheme(theme, mode as ThemeMode)}
       locale={locale}
+      messages={messagesFor(locale)}
       dir={dir === 'auto' ? undefined : (dir as Direction)}
       style={{ padding: '1.5rem', minBlockSize: '100%' }}
     >

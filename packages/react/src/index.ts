@@ -13,4 +13,3 @@ export * from './components/tabs/index.js';
 export * from './components/dialog/index.js';
 export * from './components/dropdown-menu/index.js';
 export * from './components/tooltip/index.js';
-export * from './components/data-table/index.js';

@@ -13,6 +13,7 @@ import {
   useTranslations,
 } from '../src/index.js';
 import { resolveTheme } from '../.storybook/themes.js';
+import { messagesFor } from '../src/locales/index.js';
 import { Gallery } from './gallery.js';
 
 const meta = {
@@ -37,6 +38,7 @@ export const Appearance: Story = {
     <AuterityProvider
       theme={resolveTheme(globals.theme ?? 'default', globals.mode ?? 'light')}
       locale={globals.locale}
+      messages={messagesFor(globals.locale ?? 'en')}
       dir={globals.dir === 'auto' ? undefined : globals.dir}
       appearance={{
         variables: { radius: { base: '999px', sm: '999px' }, font: { sans: 'Georgia, serif' } },

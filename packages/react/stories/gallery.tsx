@@ -9,7 +9,6 @@ import {
   CardFooter,
   CardHeader,
   CardTitle,
-  DataTable,
   Dialog,
   DialogClose,
   DialogContent,
@@ -30,8 +29,8 @@ import {
   TabsList,
   TabsTrigger,
   Tooltip,
-  type DataTableColumn,
 } from '../src/index.js';
+import { DataTable, type DataTableColumn } from '../src/data-table/index.js';
 import { makeRuns, type Run } from './fixtures.js';
 
 const runs = makeRuns(24);

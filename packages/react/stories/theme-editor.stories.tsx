@@ -10,13 +10,12 @@ import {
   CardDescription,
   CardHeader,
   CardTitle,
-  DataTable,
   Tabs,
   TabsContent,
   TabsList,
   TabsTrigger,
-  type DataTableColumn,
 } from '../src/index.js';
+import { DataTable, type DataTableColumn } from '../src/data-table/index.js';
 import { saveEditedTheme } from '../.storybook/themes.js';
 import { Gallery } from './gallery.js';
 

@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { describe, expect, test, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { makeRuns, type Run } from '../stories/fixtures.js';
-import { AuterityProvider, DataTable, type DataTableColumn, type DataTableProps, type DataTableSort } from '../src/index.js';
+import { DataTable, type DataTableColumn, type DataTableProps, type DataTableSort } from '../src/data-table/index.js';
+import { AuterityProvider } from '../src/index.js';
+import { de } from '../src/locales/index.js';
 import { render } from './render.js';
 import './styles.js';
 
@@ -222,7 +224,7 @@ describe('DataTable', () => {
 
   test('speaks the provider locale', async () => {
     await render(
-      <AuterityProvider locale="de">
+      <AuterityProvider locale="de" messages={de}>
         <DataTable data={runs} columns={columns} caption="Läufe" pageSize={10} selectable />
       </AuterityProvider>,
     );

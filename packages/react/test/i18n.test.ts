@@ -1,6 +1,7 @@
 // The message catalogs: complete, consistent placeholders, plural forms, locale resolution.
 import { describe, expect, test } from 'vitest';
-import { catalogs, directionOf, resolveCatalogLocale, supportedLocales, type Messages } from '../src/index.js';
+import { directionOf } from '../src/index.js';
+import { catalogs, de, messagesFor, resolveCatalogLocale, supportedLocales, type Messages } from '../src/locales/index.js';
 
 const en = catalogs.en!;
 const placeholders = (value: Messages[keyof Messages]) => {
@@ -51,6 +52,8 @@ describe('catalogs', () => {
     expect(resolveCatalogLocale('zh-TW')).toBe('zh-CN');
     expect(resolveCatalogLocale('fr_CA')).toBe('fr');
     expect(resolveCatalogLocale('sv')).toBe('en');
+    expect(messagesFor('de-AT')).toBe(de);
+    expect(messagesFor('sv')).toBe(en);
   });
 
   test('direction', () => {

@@ -3,7 +3,8 @@
 // measurements really are before.
 import css from '../src/styles.css?inline';
 import { describe, expect, test } from 'vitest';
-import { AuterityProvider, Badge, Button, Card, CardContent, CardTitle, DataTable, Meter } from '../src/index.js';
+import { DataTable } from '../src/data-table/index.js';
+import { AuterityProvider, Badge, Button, Card, CardContent, CardTitle, Meter } from '../src/index.js';
 import { makeRuns } from '../stories/fixtures.js';
 import { render } from './render.js';
 

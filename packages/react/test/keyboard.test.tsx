@@ -24,6 +24,7 @@ import {
   TabsTrigger,
   Tooltip,
 } from '../src/index.js';
+import { de } from '../src/locales/index.js';
 import { render } from './render.js';
 import './styles.js';
 
@@ -86,7 +87,7 @@ describe('Tabs', () => {
 
 function DialogFixture({ onConfirm }: { onConfirm: () => void }) {
   return (
-    <AuterityProvider locale="de">
+    <AuterityProvider locale="de" messages={de}>
       <Button variant="outline">Before</Button>
       <Dialog>
         <DialogTrigger asChild>

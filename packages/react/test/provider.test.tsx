@@ -17,6 +17,7 @@ import {
   useLocale,
   useTranslations,
 } from '../src/index.js';
+import { ar, fr, messagesFor } from '../src/locales/index.js';
 import { defaultTheme } from '../src/provider/default-theme.js';
 import { axeViolations } from './axe.js';
 import { render } from './render.js';
@@ -198,7 +199,7 @@ describe('direction and locale', () => {
     expect(inner.dir).toBe('rtl');
   });
 
-  test('translations, plurals and messages overrides', async () => {
+  test('translations, plurals, catalogs and messages overrides', async () => {
     const { rerender } = await render(
       <AuterityProvider locale="en">
         <Sample />
@@ -206,7 +207,7 @@ describe('direction and locale', () => {
     );
     expect(texts()).toEqual(['0 rows', '1 row', '2 rows', '3 rows', '11 rows', '100 rows', '1,234 rows', 'Page 2 of 9', 'Close']);
     await rerender(
-      <AuterityProvider locale="ar" messages={{ 'common.close': 'إغلاق النافذة' }}>
+      <AuterityProvider locale="ar" messages={{ ...ar, 'common.close': 'إغلاق النافذة' }}>
         <Sample />
       </AuterityProvider>,
     );
@@ -218,11 +219,33 @@ describe('direction and locale', () => {
     expect(arabic[4]).toMatch(/صفًا$/); // many
     expect(arabic[8]).toBe('إغلاق النافذة');
     await rerender(
-      <AuterityProvider locale="pt-PT">
+      <AuterityProvider locale="pt-PT" messages={messagesFor('pt-PT')}>
         <Sample />
       </AuterityProvider>,
     );
     expect(texts()[7]).toBe('Página 2 de 9'); // falls back to the pt-BR catalog
+  });
+
+  test('English is built in: a locale without a catalog formats for the locale and speaks English', async () => {
+    await render(
+      <AuterityProvider locale="de">
+        <Sample />
+      </AuterityProvider>,
+    );
+    expect(texts()[6]).toBe('1.234 rows');
+    expect(texts()[8]).toBe('Close');
+  });
+
+  test('a nested provider inherits the messages with the locale, and can replace single ones', async () => {
+    await render(
+      <AuterityProvider locale="fr" messages={fr}>
+        <AuterityProvider messages={{ 'common.close': 'Terminé' }}>
+          <Sample />
+        </AuterityProvider>
+      </AuterityProvider>,
+    );
+    expect(texts()[7]).toBe('Page 2 sur 9');
+    expect(texts()[8]).toBe('Terminé');
   });
 
   test('formatters are bound to the locale', async () => {
@@ -248,7 +271,7 @@ describe('direction and locale', () => {
 
   test('components use the locale: the meter announces localised value text', async () => {
     await render(
-      <AuterityProvider locale="fr">
+      <AuterityProvider locale="fr" messages={fr}>
         <Meter label="Exécutions" value={4100} max={5000} />
       </AuterityProvider>,
     );

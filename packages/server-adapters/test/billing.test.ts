@@ -19,7 +19,7 @@ async function send(method: string, path: string, headers: Record<string, string
 
 beforeAll(async () => {
   fixture = await createTestEngine();
-  admin = bearer((await fixture.tenantWithKey('acme')).key);
+  admin = bearer((await fixture.tenantWithKey('acme', undefined, 'free')).key);
   handler = createHandler(fixture.engine);
 });
 afterAll(async () => {
@@ -80,7 +80,7 @@ describe('billing routes', () => {
   });
 
   it('403s keys without the billing scopes', async () => {
-    const reader = bearer((await fixture.tenantWithKey('acme', ['billing:read'])).key);
+    const reader = bearer((await fixture.tenantWithKey('acme', ['billing:read'], 'free')).key);
     expect((await send('GET', '/subscription', reader)).status).toBe(200);
     expect((await send('POST', '/usage', reader, { feature: 'executions' })).status).toBe(403);
   });

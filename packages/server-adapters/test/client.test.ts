@@ -6,19 +6,27 @@ import type { z } from 'zod';
 import { createHandler, sseResponse } from '../src/index.js';
 import type { apiKeySchema } from '../src/routes/api-keys.js';
 import type { memberSchema } from '../src/routes/members.js';
-import { createTestEngine, type TestEngine } from './support/engine.js';
+import { bearer, createTestEngine, type TestEngine } from './support/engine.js';
 import { startAdapter, type RunningAdapter } from './support/servers.js';
 
 let fixture: TestEngine;
 let server: RunningAdapter;
 let key: string;
+let limitedKey: string;
 const seenLastEventIds: (string | null)[] = [];
 
 beforeAll(async () => {
-  fixture = await createTestEngine();
-  key = (await fixture.tenantWithKey('acme')).key;
-  const handler = createHandler(fixture.engine, { basePath: '/api', limits: { rateLimit: { requests: 1000, windowMs: 60_000 } } });
-  const limited = createHandler(fixture.engine, { basePath: '/limited', limits: { rateLimit: { requests: 0, windowMs: 60_000 } } });
+  // Billing's clock stands still, so a spent API rate stays spent for the 429 test.
+  const frozen = Date.now();
+  fixture = await createTestEngine('sqlite', { billing: { now: () => frozen } });
+  key = (await fixture.tenantWithKey('acme', undefined, 'free')).key;
+  limitedKey = (await fixture.tenantWithKey('limited', undefined, 'free')).key;
+  const handler = createHandler(fixture.engine, { basePath: '/api' });
+  const limited = createHandler(fixture.engine, { basePath: '/limited' });
+  // The free plan's 60 API calls per minute, spent.
+  const spent: number[] = [];
+  for (let i = 0; i < 60; i++) spent.push((await limited(new Request('http://localhost/limited/v1/members', { headers: bearer(limitedKey) }))).status);
+  if (spent.some((status) => status !== 200)) throw new Error(`spending the rate: ${spent.join(',')}`);
   server = await startAdapter('node', async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/limited/')) return limited(request);
@@ -108,7 +116,7 @@ describe('@auterity/core/client', () => {
   });
 
   it('reports Retry-After on 429 and a non-envelope answer as unexpected_response', async () => {
-    const limited = await createClient({ baseUrl: `${server.url}/limited`, getToken: () => key }).members.list().catch((e: unknown) => e);
+    const limited = await createClient({ baseUrl: `${server.url}/limited`, getToken: () => limitedKey }).members.list().catch((e: unknown) => e);
     expect(limited).toMatchObject({ status: 429, code: 'rate_limited', retryAfter: expect.any(Number) });
     const proxy = createClient({ baseUrl: 'http://proxy.invalid', fetch: async () => new Response('<html>Bad gateway</html>', { status: 502 }) });
     expect(await proxy.health().catch((e: unknown) => e)).toMatchObject({ status: 502, code: 'unexpected_response' });

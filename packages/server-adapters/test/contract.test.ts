@@ -2,7 +2,7 @@
 // Fastify 5, Hono (@hono/node-server) and Next.js route handlers must give the same statuses,
 // headers, bodies and streams.
 import { createHash } from 'node:crypto';
-import type { CreatedApiKey } from '@auterity/core';
+import { autoPlansInput, definePlans, type CreatedApiKey } from '@auterity/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, sseResponse } from '../src/index.js';
 import { bearer, createTestEngine, type TestEngine } from './support/engine.js';
@@ -15,15 +15,25 @@ let fixture: TestEngine;
 let admin: CreatedApiKey;
 let reader: CreatedApiKey;
 let revoked: CreatedApiKey;
+let hookedWorkflow: { id: string; token: string };
+
+// The default catalog plus a plan with a tiny API rate, for the 429 contract.
+const catalog = definePlans({
+  ...autoPlansInput,
+  plans: [...autoPlansInput.plans, { id: 'tiny', name: 'Tiny', monthly: 0, features: { workflows: 1, executions: 10, seats: 1, api_calls: 2 } }],
+});
 
 beforeAll(async () => {
-  fixture = await createTestEngine();
+  fixture = await createTestEngine('sqlite', { billing: { catalog } });
   // Every adapter adds members to this one tenant: a plan with seats enough for all of them.
   await fixture.engine.tenants.create({ id: 'acme', plan: 'business' });
   admin = await fixture.tenantWithKey('acme');
   reader = await fixture.tenantWithKey('acme', ['members:read']);
   revoked = await fixture.tenantWithKey('acme');
   await fixture.engine.tenant('acme', { id: 'root', roles: ['admin'] }).apiKeys.revoke(revoked.id);
+  const acme = fixture.engine.tenant('acme', { id: 'root', roles: ['admin'] });
+  const saved = await acme.workflows.save({ name: 'hooked', triggers: [{ type: 'webhook' }], steps: [{ id: 'echo', action: 'transform', input: { expression: 'input' } }] });
+  hookedWorkflow = { id: saved.id, token: (await acme.workflows.list()).find((workflow) => workflow.id === saved.id)!.webhookToken! };
 });
 afterAll(async () => {
   await fixture.close();
@@ -273,19 +283,61 @@ describe.each(adapters)('HTTP contract on %s', (adapter) => {
     await resumedEnd.promise;
   });
 
-  it('429s with Retry-After when the rate limit is hit', async () => {
-    const limited = await startAdapter(adapter, createHandler(fixture.engine, { basePath: '/api', limits: { rateLimit: { requests: 2, windowMs: 60_000 } } }));
-    try {
-      const url = `${limited.url}/api/v1/members`;
-      expect((await call(url, { headers: bearer(admin.key) })).status).toBe(200);
-      expect((await call(url, { headers: bearer(admin.key) })).status).toBe(200);
-      const reply = await call(url, { headers: bearer(admin.key) });
-      expect(reply.status).toBe(429);
-      expect(reply.json).toMatchObject({ error: { code: 'rate_limited' } });
-      expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
-    } finally {
-      await limited.close();
-    }
+  it('serves OpenAI-compatible completions and streams them to [DONE]', async () => {
+    const content = `hello from ${adapter}`;
+    const headers = { ...bearer(admin.key), 'content-type': 'application/json', 'x-auterity-cache': 'bypass' };
+    const init = (stream: boolean) => ({ method: 'POST', headers, body: JSON.stringify({ model: 'offline', messages: [{ role: 'user', content }], stream }) });
+    const whole = await call(`${api}/ai/chat/completions`, init(false));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('x-auterity-model')).toBe('offline');
+    expect(whole.headers.get('x-auterity-cache')).toBe('miss');
+    const completion = whole.json as { choices: { message: { content: string } }[]; auterity: { callId: string } };
+    expect(whole.headers.get('x-auterity-call-id')).toBe(completion.auterity.callId);
+
+    const streamed = await call(`${api}/ai/chat/completions`, init(true));
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const events = streamed.text.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((event) => JSON.parse(event.slice('data: '.length)) as { choices: { delta: { content?: string } }[] });
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(completion.choices[0]?.message.content);
+  });
+
+  it("429s with Retry-After and the limit once a key's plan rate is spent", async () => {
+    if (!(await fixture.engine.tenants.list()).some((tenant) => tenant.id === 'tiny')) await fixture.engine.tenants.create({ id: 'tiny', plan: 'tiny' });
+    const key = await fixture.engine.apiKeys.create('tiny');
+    const url = `${api}/members`;
+    // 2 per minute: a fresh key has a burst of 2, the third request waits up to 30 s.
+    expect((await call(url, { headers: bearer(key.key) })).status).toBe(200);
+    expect((await call(url, { headers: bearer(key.key) })).status).toBe(200);
+    const reply = await call(url, { headers: bearer(key.key) });
+    expect(reply.status).toBe(429);
+    expect(reply.json).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('"api_calls" reached: 2 per minute') } });
+    expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(reply.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+  });
+
+  it('starts a workflow from its webhook, 404s wrong tokens alike and honours the body limit', async () => {
+    const hook = `${api}/hooks/${hookedWorkflow.id}`;
+    const started = await call(`${hook}/${hookedWorkflow.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lead: adapter }) });
+    expect(started.status).toBe(202);
+    const { runId } = started.json as { runId: string };
+    expect(started.json).toEqual({ runId: expect.stringMatching(/^run_/), status: expect.any(String) });
+    expect(await fixture.engine.tenant('acme', { id: 'root', roles: ['admin'] }).workflows.runs.get(runId)).toMatchObject({ workflowId: hookedWorkflow.id, input: { lead: adapter } });
+
+    const wrongSecret = hookedWorkflow.token.replace(/.$/, (last) => (last === 'a' ? 'b' : 'a'));
+    const [tenantId, , secret] = hookedWorkflow.token.split('.');
+    const misses = await Promise.all(
+      [`${hook}/${wrongSecret}`, `${hook}/${tenantId}.wf_other.${secret}`, `${api}/hooks/wf_other/${hookedWorkflow.token}`, `${hook}/nonsense`].map((url) =>
+        call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      ),
+    );
+    expect(misses.map((miss) => [miss.status, miss.text])).toEqual(misses.map(() => [404, JSON.stringify({ error: { code: 'not_found', message: 'Unknown webhook.' } })]));
+
+    const tooLarge = await call(`${hook}/${hookedWorkflow.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(4000) }) });
+    expect(tooLarge.status).toBe(413);
+    const notJson = await call(`${hook}/${hookedWorkflow.token}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(notJson.status).toBe(415);
   });
 });
 

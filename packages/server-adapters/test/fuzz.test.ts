@@ -29,7 +29,9 @@ afterAll(async () => {
 const segment = fc.oneof(
   fc.constantFrom('v1', 'members', 'api-keys', 'health', 'openapi.json', '', '..', '.', '%', '%E0%A4%A', '%00', 'mem_x', 'key_x', '%2F', 'ünï', '{id}'),
   fc.constantFrom('workflows', 'runs', 'events', 'cancel', 'dead-letters', 'policies', 'authorize', 'audit', 'verify', 'approvals', 'approve'),
+  fc.constantFrom('hooks', 'wf_x', 'fuzz.wf_x.secret', 'invitations', 'accept', 'inv_x'),
   fc.constantFrom('plans', 'subscription', 'entitlements', 'executions', 'usage', 'billing', 'checkout', 'portal', 'stripe', 'webhook'),
+  fc.constantFrom('ai', 'chat', 'completions', 'models', 'calls', 'call_x', 'outcome'),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
   fc.string({ maxLength: 12 }),
 );
@@ -37,7 +39,8 @@ const segment = fc.oneof(
 const mountedPath = fc.oneof(
   fc.array(segment, { maxLength: 5 }).map((parts) => `/api/v1/${parts.join('/')}`),
   fc.array(segment, { maxLength: 5 }).map((parts) => `/api/${parts.join('/')}`),
-  fc.tuple(fc.constantFrom('/api/v1/members', '/api/v1/api-keys', '/api/v1/approvals'), fc.string({ maxLength: 20 })).map(([base, rest]) => `${base}/${encodeURIComponent(rest)}`),
+  fc.tuple(fc.constantFrom('/api/v1/members', '/api/v1/api-keys', '/api/v1/approvals', '/api/v1/invitations', '/api/v1/hooks/wf_x', '/api/v1/ai/calls'), fc.string({ maxLength: 20 })).map(([base, rest]) => `${base}/${encodeURIComponent(rest)}`),
+  fc.constantFrom('/api/v1/ai/chat/completions', '/api/v1/ai/models', '/api/v1/ai/usage', '/api/v1/ai/usage?from=x&to=-1', '/api/v1/ai/calls/call_x/outcome'),
 );
 /** Anywhere: the bare handler must answer outside its base path too (with a 404). */
 const path = fc.oneof(mountedPath, fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join('/')}`));
@@ -63,6 +66,26 @@ const body = fc.oneof(
   fc.constant(undefined),
   fc.jsonValue().map((value) => JSON.stringify(value)),
   fc.record({ email: fc.oneof(fc.emailAddress(), fc.string()), roles: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), name: fc.option(fc.string()) }).map((value) => JSON.stringify(value)),
+  fc.record({ token: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('e30.sig')), name: fc.option(fc.string()) }).map((value) => JSON.stringify(value)),
+  // Chat requests: OpenAI's shape with random models, roles, contents and options, streamed or not.
+  fc
+    .record(
+      {
+        model: fc.oneof(fc.constantFrom('offline', 'assistant:finance', 'assistant:nope', 'gpt-4o', ''), fc.string({ maxLength: 10 })),
+        messages: fc.oneof(
+          fc.array(fc.record({ role: fc.oneof(fc.constantFrom('user', 'system', 'assistant', 'tool'), fc.string({ maxLength: 6 })), content: fc.oneof(fc.string({ maxLength: 40 }), fc.constant(null), fc.array(fc.record({ type: fc.constantFrom('text', 'image_url'), text: fc.string({ maxLength: 10 }) }), { maxLength: 2 })) }), { maxLength: 3 }),
+          fc.jsonValue(),
+        ),
+        stream: fc.oneof(fc.boolean(), fc.jsonValue()),
+        stream_options: fc.oneof(fc.constant({ include_usage: true }), fc.jsonValue()),
+        max_tokens: fc.oneof(fc.integer({ min: -5, max: 50 }), fc.jsonValue()),
+        temperature: fc.oneof(fc.double({ min: -1, max: 3, noNaN: true }), fc.jsonValue()),
+        user: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
+  fc.record({ outcome: fc.oneof(fc.double(), fc.boolean(), fc.jsonValue()) }).map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 200 }),
   fc.constant('x'.repeat(5000)),

@@ -21,6 +21,11 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
   let secretsOfA: string[];
   /** A resource of tenant A for each path parameter template. */
   let idsOfA: Record<string, string>;
+  /**
+   * Public paths whose credential is in the path (a webhook token): filled with A's resource and a
+   * credential of B's, and the other way round. Both must be unknown.
+   */
+  let crossedPaths: Record<string, string[]>;
   /** Paths whose parameter names something shared by every tenant (a catalog feature), not a resource. */
   const sharedParams: Record<string, string> = { '/v1/entitlements/{feature}': 'executions' };
   let keyA: string;
@@ -55,9 +60,23 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
     const key = await a.apiKeys.create({ name: 'secret-key-of-a' });
     const policy = await a.governance.policies.put({ id: 'secret-policy-of-a', rules: [{ effect: 'deny', actions: ['workflow:delete'] }] });
     const approval = await a.governance.approvals.create({ chain: 'spend', subject: { amount: 'secret-amount-of-a' } });
-    const workflow = await a.workflows.save({ name: 'secret-workflow-of-a', steps: [{ id: 'wait', action: 'delay', input: { ms: 3_600_000 } }] });
+    const workflow = await a.workflows.save({ name: 'secret-workflow-of-a', triggers: [{ type: 'webhook' }], steps: [{ id: 'wait', action: 'delay', input: { ms: 3_600_000 } }] });
+    const invitation = await a.governance.invitations.create({ email: 'secret.invitee@a.example', roles: ['viewer'] });
+    const b = fixture.engine.tenant('tenant-b', { id: 'user-b', roles: ['admin'] });
+    const workflowOfB = await b.workflows.save({ name: 'workflow-of-b', triggers: [{ type: 'webhook' }], steps: [{ id: 'echo', action: 'transform', input: { expression: 'input' } }] });
+    const tokenOf = async (handle: typeof a, id: string) => (await handle.workflows.list()).find((w) => w.id === id)!.webhookToken!;
+    const tokenOfA = await tokenOf(a, workflow.id);
+    const tokenOfB = await tokenOf(b, workflowOfB.id);
+    crossedPaths = {
+      '/v1/hooks/{workflowId}/{token}': [
+        `/v1/hooks/${workflow.id}/${encodeURIComponent(tokenOfB)}`,
+        `/v1/hooks/${workflowOfB.id}/${encodeURIComponent(tokenOfA)}`,
+        `/v1/hooks/${workflow.id}/${encodeURIComponent(tokenOfB.replace(workflowOfB.id, workflow.id))}`,
+      ],
+    };
     const run = await a.workflows.start(workflow.id, { input: { note: 'secret-input-of-a' } });
     await a.billing.consume('executions', 1, { idempotencyKey: 'secret-usage-of-a' });
+    const aiCall = await a.ai.chat({ model: 'offline', messages: [{ role: 'user', content: 'secret-prompt-of-a' }] });
     idsOfA = {
       '/v1/workflows/{id}': workflow.id,
       '/v1/workflows/{id}/runs': workflow.id,
@@ -69,13 +88,15 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
       '/v1/runs/{id}/events': run.id,
       '/v1/dead-letters/{id}/redrive': run.id,
       '/v1/members/{id}': member.id,
+      '/v1/invitations/{id}': invitation.invitation.id,
       '/v1/api-keys/{id}': key.id,
       '/v1/policies/{id}': policy.id,
       '/v1/approvals/{id}': approval.id,
       '/v1/approvals/{id}/approve': approval.id,
       '/v1/approvals/{id}/reject': approval.id,
+      '/v1/ai/calls/{id}/outcome': aiCall.auterity.callId,
     };
-    secretsOfA = [member.id, member.email, key.id, key.key, 'secret-key-of-a', 'tenant-a', policy.id, approval.id, 'secret-amount-of-a', workflow.id, 'secret-workflow-of-a', run.id, 'secret-input-of-a', 'secret-usage-of-a'];
+    secretsOfA = [member.id, member.email, key.id, key.key, 'secret-key-of-a', 'tenant-a', policy.id, approval.id, 'secret-amount-of-a', workflow.id, 'secret-workflow-of-a', run.id, 'secret-input-of-a', 'secret-usage-of-a', invitation.invitation.id, invitation.invitation.email, invitation.token, aiCall.auterity.callId, 'secret-prompt-of-a'];
     paths = (JSON.parse((await send('GET', '/v1/openapi.json', {})).text) as { paths: Paths }).paths;
   });
   afterAll(async () => {
@@ -85,14 +106,28 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
   it('has a tenant-A fixture for every path with parameters', () => {
     const templated = Object.keys(paths).filter((path) => path.includes('{'));
     expect(templated.length).toBeGreaterThan(0);
-    expect(templated.filter((path) => !(path in idsOfA) && !(path in sharedParams))).toEqual([]);
+    expect(templated.filter((path) => !(path in idsOfA) && !(path in sharedParams) && !(path in crossedPaths))).toEqual([]);
+  });
+
+  it("never lets one tenant's path credential reach the other tenant's resource", async () => {
+    const answers: { request: string; status: number; code: unknown }[] = [];
+    for (const [template, concrete] of Object.entries(crossedPaths)) {
+      for (const [method, operation] of Object.entries(paths[template] ?? {})) {
+        for (const path of concrete) {
+          const reply = await send(method.toUpperCase(), path, {}, operation.requestBody?.content['application/json'].schema.examples?.[0] ?? {});
+          answers.push({ request: `${method.toUpperCase()} ${path}`, status: reply.status, code: (JSON.parse(reply.text) as { error?: { code?: unknown } }).error?.code });
+        }
+      }
+    }
+    expect(answers).toHaveLength(3);
+    expect(answers).toEqual(answers.map(({ request }) => ({ request, status: 404, code: 'not_found' })));
   });
 
   it("404s on every method of every path for the other tenant's ids", async () => {
     const answers: { request: string; status: number; code: unknown }[] = [];
     const ownerStatuses: number[] = [];
     for (const [template, methods] of Object.entries(paths)) {
-      if (!template.includes('{') || template in sharedParams) continue;
+      if (!template.includes('{') || template in sharedParams || template in crossedPaths) continue;
       const path = template.replace(/\{[^}]+\}/g, encodeURIComponent(idsOfA[template]!));
       for (const [method, operation] of Object.entries(methods)) {
         const body = operation.requestBody?.content['application/json'].schema.examples?.[0];
@@ -107,6 +142,15 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
     expect(answers.length).toBeGreaterThan(0);
     expect(answers).toEqual(answers.map(({ request }) => ({ request, status: 404, code: 'not_found' })));
     expect(ownerStatuses.every((status) => status === 200)).toBe(true);
+  });
+
+  it("counts AI usage per tenant: the other tenant's usage is its own", async () => {
+    const ofA = JSON.parse((await send('GET', '/v1/ai/usage', bearer(keyA))).text) as { data: { model: string; calls: number }[] };
+    expect(ofA.data).toEqual([expect.objectContaining({ model: 'offline', calls: 1 })]);
+    for (const [who, headers] of Object.entries(callers)) {
+      const reply = await send('GET', '/v1/ai/usage', headers);
+      expect({ who, status: reply.status, usage: (JSON.parse(reply.text) as { data: unknown[] }).data }).toEqual({ who, status: 200, usage: [] });
+    }
   });
 
   it("shows the other tenant nothing of the first tenant's on every readable route", async () => {

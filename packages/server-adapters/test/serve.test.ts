@@ -76,6 +76,17 @@ describe('auterity serve', () => {
       for await (const event of client.runs.events(run.id, { reconnect: false })) types.push(event.event);
       expect(types.at(-1)).toBe('run.completed');
       expect(await client.runs.get(run.id)).toMatchObject({ status: 'succeeded', output: { echo: { hello: 'world' } } });
+
+      // AI with no configuration: the offline model answers an OpenAI-style request.
+      const completion = await fetch(`${base}/v1/ai/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'offline', messages: [{ role: 'user', content: 'Hello from serve' }] }),
+      });
+      expect(completion.status).toBe(200);
+      expect(completion.headers.get('x-auterity-model')).toBe('offline');
+      expect(await completion.json()).toMatchObject({ object: 'chat.completion', model: 'offline', choices: [{ message: { role: 'assistant', content: expect.any(String) } }] });
+      expect((await client.ai.models()).map((model) => model.id)).toContain('offline');
     } finally {
       child.kill('SIGTERM');
     }

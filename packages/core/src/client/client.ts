@@ -11,8 +11,10 @@ import type { Policy, PolicyDecision, PolicyInput } from '../governance/policies
 import type { RunListFilter, StartWorkflowOptions, WorkflowRun, WorkflowSummary, WorkflowVersion } from '../workflows/runtime.js';
 import type { WorkflowDefinitionInput } from '../workflows/definitions/index.js';
 import type { AddMemberInput, ApiKey, CreateApiKeyInput, CreatedApiKey, Member, UpdateMemberInput } from '../tenancy/types.js';
-import { errorFromResponse } from './error.js';
-import { subscribe, type ServerSentEvent, type SubscribeOptions } from './sse.js';
+import type { CallMeta, ChatCompletionChunk, ChatRequest, ModelCapability, RoutedCompletion } from '../ai/types.js';
+import type { ModelUsage, UsageRange } from '../ai/records/index.js';
+import { AuterityApiError, errorFromResponse } from './error.js';
+import { parseEventStream, subscribe, type ServerSentEvent, type SubscribeOptions } from './sse.js';
 
 type Awaitable<T> = T | Promise<T>;
 /** What `new Headers(...)` accepts (DOM's HeadersInit, without needing the DOM lib). */
@@ -37,6 +39,35 @@ export interface AuthorizeRequest {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+}
+
+export interface AiCallOptions extends RequestOptions {
+  /** Answer fresh, not from the tenant's response cache. */
+  bypassCache?: boolean;
+}
+
+/** A streamed chunk; the last one before the end carries the call's meta. */
+export type AiStreamChunk = ChatCompletionChunk & { auterity?: CallMeta };
+
+/** One entry of GET /v1/ai/models: a catalog model, a route or an assistant preset (`assistant:<id>`). */
+export interface AiModelListing {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: 'auterity-model' | 'auterity-route' | 'auterity-assistant';
+  label?: string;
+  provider?: string;
+  /** USD per 1M tokens. */
+  pricing?: { inputPerMTok: number; outputPerMTok: number };
+  contextWindow?: number;
+  capabilities?: ModelCapability[];
+  region?: string;
+  /** Routes: the strategy and the models (this caller may use) it reaches. */
+  strategy?: string;
+  models?: string[];
+  /** Assistants: the route or model serving them. */
+  route?: string;
+  description?: string;
 }
 
 export interface AuterityClient {
@@ -119,6 +150,22 @@ export interface AuterityClient {
     checkout(input: { planId: string; interval?: BillingInterval; successUrl: string; cancelUrl: string }, options?: RequestOptions): Promise<CheckoutResult>;
     portal(returnUrl: string, options?: RequestOptions): Promise<{ url: string | null }>;
   };
+  /** The tenant's AI routing, OpenAI-compatible (any OpenAI client works too, with baseURL `<baseUrl>/v1/ai`). */
+  ai: {
+    /** A routed completion with the call's meta (`auterity`). */
+    chat(request: ChatRequest, options?: AiCallOptions): Promise<RoutedCompletion>;
+    /**
+     * The answer's chunks as they arrive. Refusals (policy, budget) throw before the first chunk; a
+     * failure after it throws from the iteration, so an incomplete answer never ends quietly.
+     */
+    stream(request: ChatRequest, options?: AiCallOptions): AsyncGenerator<AiStreamChunk>;
+    /** Models, routes and assistants this caller may use. */
+    models(options?: RequestOptions): Promise<AiModelListing[]>;
+    /** Usage per model; `from` inclusive, `to` exclusive (epoch ms). */
+    usage(range?: UsageRange, options?: RequestOptions): Promise<ModelUsage[]>;
+    /** An outcome for an experiment's statistics (`callId` from the meta). */
+    recordOutcome(callId: string, outcome: number | boolean, options?: RequestOptions): Promise<void>;
+  };
   /** Any route by method and path under /v1 (e.g. one newer than this client); JSON in, JSON out. */
   request<T>(method: string, path: `/${string}`, body?: unknown, options?: RequestOptions): Promise<T>;
   /** A server-sent event stream under /v1 (e.g. a run's events), reconnecting with Last-Event-ID. */
@@ -135,6 +182,12 @@ function search(query: Record<string, string | number | undefined> = {}): string
   return text ? `?${text}` : '';
 }
 
+/** Request options of an AI call: `bypassCache` becomes the `x-auterity-cache: bypass` header. */
+const aiHeaders = (o: AiCallOptions | undefined): RequestOptions & { headers: Record<string, string> } => ({
+  ...(o?.signal && { signal: o.signal }),
+  headers: o?.bypassCache ? { 'x-auterity-cache': 'bypass' } : {},
+});
+
 export function createClient(options: ClientOptions): AuterityClient {
   const base = `${options.baseUrl.replace(/\/+$/, '')}/v1`;
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -147,8 +200,9 @@ export function createClient(options: ClientOptions): AuterityClient {
     return result;
   }
 
-  async function request<T>(method: string, path: `/${string}`, body?: unknown, requestOptions: RequestOptions = {}): Promise<T> {
+  async function request<T>(method: string, path: `/${string}`, body?: unknown, requestOptions: RequestOptions & { headers?: Record<string, string> } = {}): Promise<T> {
     const init: RequestInit = { method, headers: await headers() };
+    for (const [name, value] of Object.entries(requestOptions.headers ?? {})) (init.headers as Headers).set(name, value);
     if (requestOptions.signal) init.signal = requestOptions.signal;
     if (body !== undefined) {
       (init.headers as Headers).set('content-type', 'application/json');
@@ -159,6 +213,30 @@ export function createClient(options: ClientOptions): AuterityClient {
     if (!response.ok) throw await errorFromResponse(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
+  }
+
+  async function* streamChat(chatRequest: ChatRequest, o: AiCallOptions = {}): AsyncGenerator<AiStreamChunk> {
+    const init: RequestInit = { method: 'POST', headers: await headers(), body: JSON.stringify({ ...chatRequest, stream: true }) };
+    const sent = init.headers as Headers;
+    sent.set('content-type', 'application/json');
+    sent.set('accept', 'text/event-stream');
+    if (o.bypassCache) sent.set('x-auterity-cache', 'bypass');
+    if (o.signal) init.signal = o.signal;
+    const response = await doFetch(`${base}/ai/chat/completions`, init);
+    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.body) throw new AuterityApiError(response.status, { error: { code: 'unexpected_response', message: 'The stream had no body.' } });
+    for await (const event of parseEventStream(response.body, () => undefined)) {
+      if (event.data === '[DONE]') return;
+      const data = JSON.parse(event.data) as AiStreamChunk & { error?: { code?: unknown; message?: unknown } };
+      if (event.event === 'error' || data.error) {
+        const code = typeof data.error?.code === 'string' ? data.error.code : 'upstream_error';
+        const message = typeof data.error?.message === 'string' ? data.error.message : 'The stream failed.';
+        throw new AuterityApiError(response.status, { error: { code, message } });
+      }
+      yield data;
+    }
+    if (o.signal?.aborted) return;
+    throw new AuterityApiError(response.status, { error: { code: 'upstream_error', message: 'The stream ended before its end marker: the answer is incomplete.' } });
   }
 
   return {
@@ -227,6 +305,13 @@ export function createClient(options: ClientOptions): AuterityClient {
     billing: {
       checkout: (input, o) => request('POST', '/billing/checkout', input, o),
       portal: (returnUrl, o) => request('POST', '/billing/portal', { returnUrl }, o),
+    },
+    ai: {
+      chat: (chatRequest, o) => request('POST', '/ai/chat/completions', { ...chatRequest, stream: false }, aiHeaders(o)),
+      stream: streamChat,
+      models: async (o) => (await request<{ data: AiModelListing[] }>('GET', '/ai/models', undefined, o)).data,
+      usage: async (range, o) => (await request<{ data: ModelUsage[] }>('GET', `/ai/usage${search({ ...range })}`, undefined, o)).data,
+      recordOutcome: (callId, outcome, o) => request('POST', `/ai/calls/${id(callId)}/outcome`, { outcome }, o),
     },
     request,
     subscribe: (path, subscribeOptions) => subscribe({ fetch: doFetch, url: `${base}${path}`, headers }, subscribeOptions),

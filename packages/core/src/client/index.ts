@@ -1,7 +1,9 @@
 // @auterity/core/client: what a browser or another service needs to talk to the HTTP API.
 // Dependency-free (no node: imports, no zod; engine types only), so it bundles for the browser.
 export { createClient } from './client.js';
-export type { AuterityClient, AuthorizeRequest, ClientOptions, HeadersInput, RequestOptions } from './client.js';
+export type { AiCallOptions, AiModelListing, AiStreamChunk, AuterityClient, AuthorizeRequest, ClientOptions, HeadersInput, RequestOptions } from './client.js';
+export type { CallMeta, ChatCompletion, ChatCompletionChunk, ChatRequest, ModelCapability, RoutedCompletion } from '../ai/types.js';
+export type { ModelUsage, UsageRange } from '../ai/records/index.js';
 export { AuterityApiError, isAuterityApiError } from './error.js';
 export { isErrorEnvelope } from './envelope.js';
 export type { ErrorEnvelope, ErrorIssue } from './envelope.js';

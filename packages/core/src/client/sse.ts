@@ -40,8 +40,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** Parses an event stream into events; `onRetry` and `onId` report `retry:` and the last id seen. */
-async function* parse(body: ReadableStream<Uint8Array>, onRetry: (ms: number) => void): AsyncGenerator<ServerSentEvent> {
+/** Parses an event stream into events; `onRetry` reports `retry:`. */
+export async function* parseEventStream(body: ReadableStream<Uint8Array>, onRetry: (ms: number) => void): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -109,7 +109,7 @@ export async function* subscribe(connection: SseConnection, options: SubscribeOp
     }
     if (!response.body) return;
     try {
-      for await (const event of parse(response.body, (ms) => (retryMs = ms))) {
+      for await (const event of parseEventStream(response.body, (ms) => (retryMs = ms))) {
         if (signal?.aborted) return;
         if (event.id !== undefined) lastEventId = event.id;
         yield event;

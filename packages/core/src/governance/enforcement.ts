@@ -27,9 +27,9 @@ export function systemPrincipalPolicy(): PolicyInput {
     rules: [
       {
         id: 'system:executor',
-        description: 'the executor, acting for trigger-started runs and for steps',
+        description: 'the executor, acting for trigger-started runs and for steps (ai.chat steps call the AI router)',
         effect: 'allow',
-        actions: ['workflow:run', 'action:*'],
+        actions: ['workflow:run', 'action:*', 'ai:use'],
         roles: ['system'],
         condition: `principal.id == "${SYSTEM_PRINCIPAL.id}"`,
       },

@@ -41,6 +41,8 @@ export type TenantAuthorizationRequest = Omit<AuthorizationRequest, 'principal'>
 
 export interface TenantGovernance {
   authorize(request: TenantAuthorizationRequest): Promise<PolicyDecision>;
+  /** The decision without recording a deny in the audit log: for probes such as which models or buttons to offer. */
+  check(request: TenantAuthorizationRequest): Promise<PolicyDecision>;
   assertAllowed(request: TenantAuthorizationRequest): Promise<PolicyDecision>;
   policies: {
     list(): Promise<Policy[]>;
@@ -169,6 +171,7 @@ function buildGovernanceEngine(input: GovernanceOptions | undefined, deps: { sco
 
       return {
         authorize: async (request) => guard.authorize(await tenant(), withPrincipal(request)),
+        check: async (request) => guard.evaluate(await tenant(), withPrincipal(request)),
         assertAllowed: async (request) => guard.assertAllowed(await tenant(), withPrincipal(request)),
         policies: {
           list: async () => policyAdmin.list(await tenant(), principal),

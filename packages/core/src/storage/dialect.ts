@@ -56,6 +56,31 @@ class AuteritySqliteDialect extends SqliteDialect {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * kysely prepares every query afresh; preparing costs about as much as running a short statement.
+ * Statements are kept per SQL text (an LRU), and a fresh one is made while the cached one is busy
+ * (being iterated). SQLite re-prepares a cached statement by itself after a schema change.
+ */
+function cachePreparedStatements(db: import('better-sqlite3').Database): void {
+  const prepare = db.prepare.bind(db) as (source: string) => import('better-sqlite3').Statement;
+  const statements = new Map<string, import('better-sqlite3').Statement>();
+  (db as { prepare: (source: string) => import('better-sqlite3').Statement }).prepare = (source: string) => {
+    const cached = statements.get(source);
+    if (cached) {
+      if (cached.busy) return prepare(source);
+      statements.delete(source);
+      statements.set(source, cached);
+      return cached;
+    }
+    const statement = prepare(source);
+    statements.set(source, statement);
+    if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+    return statement;
+  };
+}
+
 export function createDialect(config: DatabaseConfig, logger: Logger): CreatedDialect {
   if (config.dialect === 'sqlite') {
     const { filename } = config;
@@ -72,6 +97,7 @@ export function createDialect(config: DatabaseConfig, logger: Logger): CreatedDi
           if (filename !== ':memory:') db.pragma('journal_mode = WAL');
           db.pragma('synchronous = NORMAL');
           db.pragma('foreign_keys = ON');
+          cachePreparedStatements(db);
           return db;
         },
       }),

@@ -12,6 +12,7 @@ export type { DatabaseConfig, DialectName } from './dialect.js';
 export { TenantScope } from './scope.js';
 export type { UnscopedAccess } from './unscoped.js';
 export type {
+  AiCallsTable,
   ApiKeysTable,
   ApprovalsTable,
   AuditChainsTable,

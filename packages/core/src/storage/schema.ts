@@ -211,6 +211,8 @@ export interface WorkflowRunsTable {
   seq: number;
   dead_lettered: number;
   parent_run_id: string | null;
+  /** The actor who started the run through a tenant handle; null for trigger-started runs (0005). */
+  started_by: string | null;
   /** When an engine must next look at the run; null when nothing is due. */
   due_at: number | null;
   /** `|name|name|`: events its event.wait steps wait for. */
@@ -254,6 +256,32 @@ export interface WorkflowCronTicksTable {
   tick_at: number;
 }
 
+/** AI: one row per chat call. Cost in integer micro-USD; `uncounted_tokens`: actual usage the budget could not count (see ai/budgets). */
+export interface AiCallsTable {
+  tenant_id: string;
+  id: string;
+  at: number;
+  route: string;
+  strategy: string | null;
+  model: string | null;
+  provider: string | null;
+  arm: string | null;
+  api_key_id: string | null;
+  user_id: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: string;
+  error_code: string | null;
+  cached: number;
+  redactions: number;
+  outcome: number | null;
+  streamed: number;
+  uncounted_tokens: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   members: MembersTable;
@@ -275,6 +303,7 @@ export interface Database {
   billing_rates: BillingRatesTable;
   billing_subscriptions: BillingSubscriptionsTable;
   billing_events: BillingEventsTable;
+  ai_calls: AiCallsTable;
 }
 
 /**

@@ -1,5 +1,9 @@
 // API keys: `au_<keyId>_<secret>`. Only the SHA-256 of the whole key is stored; verification finds
 // the row by the embedded key id, then compares hashes in constant time.
+//
+// A verified key is remembered for a second (per engine, bounded), so a busy client does not read
+// `api_keys` on every request. Revoking through this engine forgets the key at once; a revocation
+// made by another process (or a deleted tenant) is seen within that second.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuterityError } from '../errors.js';
 import { json, type ApiKeysTable, type TenantScope } from '../storage/index.js';
@@ -25,6 +29,38 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export const ALL_SCOPES = ['*'];
 
 const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+const VERIFIED_TTL_MS = 1_000;
+const VERIFIED_MAX = 10_000;
+
+interface VerifiedEntry {
+  hash: Buffer;
+  verified: VerifiedApiKey;
+  lastUsedAt: number | null;
+  /** When the row was read (the process clock, not the engine's, which tests may move). */
+  readAt: number;
+}
+
+interface VerifiedCache {
+  entries: Map<string, VerifiedEntry>;
+  /** Bumped by every revocation: a row read before one is not cached. */
+  revocations: number;
+}
+
+/** Recently verified keys by key id, per engine (its tenancy context), oldest first. */
+const verifiedKeys = new WeakMap<TenancyContext, VerifiedCache>();
+
+function verifiedCache(ctx: TenancyContext): VerifiedCache {
+  let cache = verifiedKeys.get(ctx);
+  if (!cache) verifiedKeys.set(ctx, (cache = { entries: new Map(), revocations: 0 }));
+  return cache;
+}
+
+function forgetVerified(ctx: TenancyContext, keyId: string): void {
+  const cache = verifiedCache(ctx);
+  cache.revocations += 1;
+  cache.entries.delete(keyId);
+}
 
 function toApiKey(row: ApiKeysTable): ApiKey {
   return {
@@ -95,6 +131,7 @@ export function createTenantApiKeysApi(ctx: TenancyContext, scope: TenantScope, 
     async revoke(id) {
       const keyId = parseId(id);
       await ctx.ready();
+      forgetVerified(ctx, keyId);
       const revoked = await scope
         .updateTable('api_keys')
         .set({ revoked_at: ctx.now() })
@@ -102,6 +139,7 @@ export function createTenantApiKeysApi(ctx: TenancyContext, scope: TenantScope, 
         .where('revoked_at', 'is', null)
         .returningAll()
         .executeTakeFirst();
+      forgetVerified(ctx, keyId);
       if (revoked) return toApiKey(revoked);
       const existing = await scope.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
       if (!existing) throw keyNotFound(keyId);
@@ -119,15 +157,36 @@ export async function verifyApiKey(ctx: TenancyContext, key: unknown): Promise<V
   if (!match) return null;
   const keyId = match[1]!;
   await ctx.ready();
+  const presented = Buffer.from(sha256(key), 'hex');
+  const cache = verifiedCache(ctx);
+  const cached = cache.entries.get(keyId);
+  if (cached && performance.now() - cached.readAt < VERIFIED_TTL_MS && timingSafeEqual(cached.hash, presented)) {
+    await touch(ctx, cached.verified.tenantId, keyId, cached);
+    return { ...cached.verified, scopes: [...cached.verified.scopes] };
+  }
+  const readAt = performance.now();
+  const revocations = cache.revocations;
   const row = await ctx.storage.unscoped.findApiKeyById(keyId);
   if (!row) return null;
-  const presented = Buffer.from(sha256(key), 'hex');
   const stored = Buffer.from(row.key_hash, 'hex');
   if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return null;
   if (row.revoked_at !== null) return null;
-  const now = ctx.now();
-  if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
-    await ctx.storage.scope(row.tenant_id).updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+  const verified: VerifiedApiKey = { tenantId: row.tenant_id, keyId, scopes: json.parse<string[]>(row.scopes) };
+  const entry: VerifiedEntry = { hash: stored, verified, lastUsedAt: row.last_used_at, readAt };
+  // Not cached when a revocation ran meanwhile: this row may predate it.
+  if (cache.revocations === revocations) {
+    cache.entries.delete(keyId);
+    cache.entries.set(keyId, entry);
+    if (cache.entries.size > VERIFIED_MAX) cache.entries.delete(cache.entries.keys().next().value as string);
   }
-  return { tenantId: row.tenant_id, keyId, scopes: json.parse<string[]>(row.scopes) };
+  await touch(ctx, row.tenant_id, keyId, entry);
+  return { ...verified, scopes: [...verified.scopes] };
+}
+
+/** Records the key's last use, at most once per LAST_USED_RESOLUTION_MS. */
+async function touch(ctx: TenancyContext, tenantId: string, keyId: string, entry: VerifiedEntry): Promise<void> {
+  const now = ctx.now();
+  if (entry.lastUsedAt !== null && now - entry.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
+  entry.lastUsedAt = now;
+  await ctx.storage.scope(tenantId).updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
 }

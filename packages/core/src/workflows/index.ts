@@ -1,4 +1,5 @@
 // Workflows: the durable executor (DESIGN §3). Public surface only; internals stay in their folders.
+import { assertWorkflowsOptions } from './options.js';
 import { MemoryWorkflowStore } from './store/memory.js';
 import { createWorkflowRuntime, type WorkflowRuntime, type WorkflowsOptions } from './runtime.js';
 import type { Logger } from '../config/logger.js';
@@ -30,5 +31,7 @@ export type {
  * where durability is not needed). `createAuterity` gives the durable one, as `tenant.workflows`.
  */
 export function createInMemoryWorkflows(options: WorkflowsOptions & { logger?: Logger } = {}): WorkflowRuntime {
-  return createWorkflowRuntime(options, { store: new MemoryWorkflowStore(), ...(options.logger ? { logger: options.logger } : {}) });
+  const { logger, ...workflowsOptions } = options;
+  assertWorkflowsOptions(workflowsOptions);
+  return createWorkflowRuntime(workflowsOptions, { store: new MemoryWorkflowStore(), ...(logger ? { logger } : {}) });
 }

@@ -21,6 +21,7 @@ import {
   type CodeActionOptions,
   type HttpActionOptions,
 } from './actions/builtin/index.js';
+import { APPROVAL_DECIDED_EVENT } from './actions/approval-request.js';
 import type { AnyAction } from './actions/types.js';
 import { compileDefinition, type CompiledWorkflow, type DefinitionCompilers } from './definitions/validate.js';
 import type { WorkflowDefinition } from './definitions/schema.js';
@@ -95,6 +96,8 @@ export interface WorkflowRun {
   error: SerializedError | null;
   deadLettered: boolean;
   parentRunId: string | null;
+  /** The actor who started the run through a tenant handle; null for webhook, cron, event and sub-workflow runs. */
+  startedBy: string | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -155,14 +158,21 @@ export interface TenantEvents {
    * completes `event.wait` steps waiting for it — including steps that begin waiting up to
    * `eventBufferMs` later. Returns the event id and the runs started. The event is persisted
    * first; a run held by another engine (mid-step) matches it at that engine's next heartbeat, or
-   * when it hands the run back to wait — each wait completes once, with one event.
+   * when it hands the run back to wait — each wait completes once, with one event. The engine's
+   * own events (`approval.decided`) are refused here: only the engine emits them.
    */
   emit(name: string, payload?: unknown): Promise<{ id: string; runs: string[] }>;
 }
 
 export interface WorkflowRuntime {
-  tenant(tenantId: string): TenantWorkflows;
+  /** One tenant's workflows; runs its `start` creates record `actorId` as their starter (`startedBy`). */
+  tenant(tenantId: string, actorId?: string): TenantWorkflows;
   events(tenantId: string): TenantEvents;
+  /**
+   * Emits one of the engine's own events (such as `approval.decided`), which `emit` refuses so that
+   * no tenant can forge them. Otherwise the same as `emit`.
+   */
+  emitEngineEvent(tenantId: string, name: string, payload: unknown): Promise<{ id: string; runs: string[] }>;
   /** Starts the background loops (idempotent). Runs left in flight by a dead engine are resumed. */
   start(): void;
   /** Stops the background loops; runs held are left to their leases. */
@@ -192,7 +202,10 @@ const startOptionsSchema = z.strictObject({
   version: z.number().int().min(1).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
+// Events only the engine emits: the steps that wait on them trust their payload.
+const ENGINE_EVENTS: ReadonlySet<string> = new Set([APPROVAL_DECIDED_EVENT]);
 const eventNameSchema = z.string().min(1).max(200);
+const tenantEventNameSchema = eventNameSchema.refine((name) => !ENGINE_EVENTS.has(name), { error: 'is emitted by the engine only' });
 const runIdSchema = z.string().min(1).max(300);
 
 function slugify(name: string): string {
@@ -213,6 +226,7 @@ export function toPublicRun(run: RunState, def: CompiledWorkflow | undefined): W
     error: run.error ?? null,
     deadLettered: run.deadLettered,
     parentRunId: run.parent?.runId ?? null,
+    startedBy: run.startedBy ?? null,
     createdAt: run.createdAt,
     startedAt: run.startedAt ?? null,
     finishedAt: run.finishedAt ?? null,
@@ -444,7 +458,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
     loop(heartbeat, Math.max(10, Math.floor(leaseMs / 3)), (h) => (beatTimer = h));
   }
 
-  async function startRun(tenantId: string, workflowId: string, startOptions: StartWorkflowOptions, trigger: RunTriggerKind, runId?: string): Promise<WorkflowRun> {
+  async function startRun(tenantId: string, workflowId: string, startOptions: StartWorkflowOptions, trigger: RunTriggerKind, runId?: string, startedBy?: string): Promise<WorkflowRun> {
     const latest = startOptions.version ?? (await store.getWorkflow(tenantId, workflowId))?.latestVersion;
     if (latest === undefined) throw new AuterityError('not_found', `Workflow "${workflowId}" does not exist.`);
     const def = await definition(tenantId, workflowId, latest);
@@ -456,6 +470,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
       priority: startOptions.priority ?? def.definition.priority,
       trigger,
       runId: runId ?? (startOptions.idempotencyKey ? `run_${workflowId}_${startOptions.idempotencyKey}` : undefined),
+      startedBy,
     });
     return toPublicRun(run, def);
   }
@@ -473,7 +488,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
     ensureStarted();
   }
 
-  function tenantWorkflows(tenantId: string): TenantWorkflows {
+  function tenantWorkflows(tenantId: string, actorId?: string): TenantWorkflows {
     const control = async (runId: string, what: 'pause' | 'resume' | 'cancel' | 'retry') => {
       await prepare();
       const id = parseInput(runIdSchema, runId, 'run id', 'runId');
@@ -520,7 +535,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
       async start(workflowId, startOptions = {}) {
         await prepare();
         const parsed = parseInput(startOptionsSchema, startOptions, 'start options');
-        return startRun(tenantId, workflowId, parsed, 'manual');
+        return startRun(tenantId, workflowId, parsed, 'manual', undefined, actorId);
       },
       runs: {
         async get(runId) {
@@ -563,39 +578,45 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
   function tenantEvents(tenantId: string): TenantEvents {
     return {
       async emit(name, payload) {
-        await ready();
-        ensureStarted();
-        const eventName = parseInput(eventNameSchema, name, 'event name', 'name');
-        const now = clock.now();
-        const id = createId('evt');
-        await store.appendEvent(tenantId, { id, name: eventName, payload: payload ?? null, at: now });
-        await store.wakeWaiters(tenantId, eventName, now);
-        await executor.eventArrived(tenantId, eventName);
-        await pollTenant(tenantId);
-        const runs: string[] = [];
-        for (const workflow of await store.listWorkflows(tenantId)) {
-          const def = await definition(tenantId, workflow.id, workflow.latestVersion).catch(() => undefined);
-          for (const trigger of def?.eventTriggers ?? []) {
-            if (trigger.event !== eventName) continue;
-            const event = { name: eventName, payload: payload ?? null, at: now };
-            try {
-              if (trigger.filter && !trigger.filter.test({ event, tenant: { id: tenantId }, input: null, steps: {}, run: null })) continue;
-              const run = await startRun(tenantId, workflow.id, { input: event }, 'event', `${id}.${workflow.id}`);
-              runs.push(run.id);
-            } catch (error) {
-              logger.warn('auterity: an event-triggered run was not started', { tenantId, workflowId: workflow.id, error });
-            }
-            break;
-          }
-        }
-        return { id, runs };
+        return emitEvent(tenantId, parseInput(tenantEventNameSchema, name, 'event name', 'name'), payload);
       },
     };
+  }
+
+  async function emitEvent(tenantId: string, eventName: string, payload: unknown): Promise<{ id: string; runs: string[] }> {
+    await ready();
+    ensureStarted();
+    const now = clock.now();
+    const id = createId('evt');
+    await store.appendEvent(tenantId, { id, name: eventName, payload: payload ?? null, at: now });
+    await store.wakeWaiters(tenantId, eventName, now);
+    await executor.eventArrived(tenantId, eventName);
+    await pollTenant(tenantId);
+    const runs: string[] = [];
+    for (const workflow of await store.listWorkflows(tenantId)) {
+      const def = await definition(tenantId, workflow.id, workflow.latestVersion).catch(() => undefined);
+      for (const trigger of def?.eventTriggers ?? []) {
+        if (trigger.event !== eventName) continue;
+        const event = { name: eventName, payload: payload ?? null, at: now };
+        try {
+          if (trigger.filter && !trigger.filter.test({ event, tenant: { id: tenantId }, input: null, steps: {}, run: null })) continue;
+          const run = await startRun(tenantId, workflow.id, { input: event }, 'event', `${id}.${workflow.id}`);
+          runs.push(run.id);
+        } catch (error) {
+          logger.warn('auterity: an event-triggered run was not started', { tenantId, workflowId: workflow.id, error });
+        }
+        break;
+      }
+    }
+    return { id, runs };
   }
 
   return {
     tenant: tenantWorkflows,
     events: tenantEvents,
+    async emitEngineEvent(tenantId, name, payload) {
+      return emitEvent(tenantId, parseInput(eventNameSchema, name, 'event name', 'name'), payload);
+    },
     start: ensureStarted,
     stop,
     tick,

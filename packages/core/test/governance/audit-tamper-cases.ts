@@ -32,6 +32,16 @@ export function defineTamperCases(setup: () => Promise<TamperFixture>): void {
     expect(await log.verify(tenantId)).toMatchObject({ ok: true, checked: 10, head: { seq: 10 } });
   });
 
+  it('chains a batch from appendMany after single appends, and locates an edit inside it', async () => {
+    const { log, tamper, tenantId } = await seeded(3);
+    const batch = await log.appendMany(tenantId, Array.from({ length: 5 }, (_, i) => ({ actorId: 'batch', action: 'ai.chat', resource: `model:m${i}`, data: { i } })));
+    expect(batch.map((entry) => entry.seq)).toEqual([4, 5, 6, 7, 8]);
+    await log.append(tenantId, { actorId: 'user-1', action: 'policy.put' });
+    expect(await log.verify(tenantId)).toMatchObject({ ok: true, checked: 9, head: { seq: 9 } });
+    await tamper.update(tenantId, 6, { data: { i: 99 } });
+    expect(await log.verify(tenantId)).toMatchObject({ ok: false, kind: 'edited', seq: 6 });
+  });
+
   it('locates an edited entry', async () => {
     const { log, tamper, tenantId } = await seeded();
     await tamper.update(tenantId, 4, { data: { version: 400, nested: { a: [4], b: 1 } } });

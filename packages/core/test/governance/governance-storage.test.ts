@@ -129,6 +129,7 @@ describe.each(testDialects)('governance on %s', (dialect) => {
         return {
           log: {
             append: (_t, event) => log.append(tenantId, event),
+            appendMany: (_t, events) => log.appendMany(tenantId, events),
             list: (_t, options) => log.list(tenantId, options),
             verify: () => log.verify(tenantId),
             export: (_t, format) => log.export(tenantId, format),

@@ -1,51 +1,13 @@
-import { ar } from './messages/ar.js';
-import { de } from './messages/de.js';
 import { en } from './messages/en.js';
-import { es } from './messages/es.js';
-import { fr } from './messages/fr.js';
-import { he } from './messages/he.js';
-import { it } from './messages/it.js';
-import { ja } from './messages/ja.js';
-import { nl } from './messages/nl.js';
-import { ptBR } from './messages/pt-BR.js';
-import { zhCN } from './messages/zh-CN.js';
 import type { Direction, MessageKey, Messages, MessageValues } from './types.js';
 
-/** The catalogs shipped with the kit, keyed by BCP 47 tag. */
-export const catalogs: Readonly<Record<string, Messages>> = {
-  en,
-  de,
-  fr,
-  es,
-  it,
-  'pt-BR': ptBR,
-  nl,
-  ja,
-  'zh-CN': zhCN,
-  ar,
-  he,
-};
-
-/** Locales with a built-in catalog. */
-export const supportedLocales: readonly string[] = Object.keys(catalogs);
+// English is the only catalog in the root entry (and the fallback for missing keys); the others
+// are in the `@auterity/react/locales` entry (./locales.ts), so an app ships the ones it imports.
 
 const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ku', 'ps', 'sd', 'ug', 'ur', 'yi']);
 
-function language(locale: string): string {
+export function language(locale: string): string {
   return locale.split(/[-_]/)[0]!.toLowerCase();
-}
-
-/**
- * Picks the built-in catalog for a locale: exact tag, then the same language (`pt-PT` -> `pt-BR`,
- * `zh-TW` -> `zh-CN`), then English.
- */
-export function resolveCatalogLocale(locale: string): string {
-  if (catalogs[locale]) return locale;
-  const lower = locale.toLowerCase();
-  const exact = supportedLocales.find((l) => l.toLowerCase() === lower);
-  if (exact) return exact;
-  const lang = language(locale);
-  return supportedLocales.find((l) => language(l) === lang) ?? 'en';
 }
 
 /** The writing direction of a locale (`ar`, `he`, `fa`, `ur`, ... are right-to-left). */
@@ -55,13 +17,13 @@ export function directionOf(locale: string): Direction {
 
 /** Formats a message: fills `{name}` placeholders and picks the plural form for `values.count`. */
 export function formatMessage(
-  messages: Messages,
+  messages: Partial<Messages>,
   key: MessageKey,
   values: MessageValues | undefined,
   locale: string,
   formatNumber: (n: number) => string,
 ): string {
-  const entry = messages[key] ?? en[key];
+  const entry: Messages[MessageKey] = messages[key] ?? (en as Messages)[key];
   let template: string;
   if (typeof entry === 'string') template = entry;
   else {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { catalogs, formatMessage } from './catalog.js';
+import { formatMessage } from './catalog.js';
 import { createFormatters, type Formatters } from './format.js';
 import type { Direction, MessageKey, Messages, MessageValues } from './types.js';
 
@@ -9,23 +9,26 @@ export type Translate = (key: MessageKey, values?: MessageValues) => string;
 export interface I18nValue {
   locale: string;
   dir: Direction;
+  /** The provider's messages (English fills the gaps), inherited by nested providers. */
+  messages: Partial<Messages>;
   t: Translate;
   formatters: Formatters;
 }
 
-export function createI18n(locale: string, dir: Direction, messages: Messages): I18nValue {
+export function createI18n(locale: string, dir: Direction, messages: Partial<Messages>): I18nValue {
   const formatters = createFormatters(locale);
   const formatNumber = (n: number) => formatters.number(n);
   return {
     locale,
     dir,
+    messages,
     formatters,
     t: (key, values) => formatMessage(messages, key, values, locale, formatNumber),
   };
 }
 
 /** The value outside any provider (English, left to right). */
-export const fallbackI18n = createI18n('en', 'ltr', catalogs.en!);
+export const fallbackI18n = createI18n('en', 'ltr', {});
 
 export const I18nContext = createContext<I18nValue>(fallbackI18n);
 

@@ -5,7 +5,7 @@ import { useContext, useMemo, useState, useSyncExternalStore, type CSSProperties
 import { createPortal } from 'react-dom';
 import { AppearanceContext, elementProps } from '../appearance/context.js';
 import type { Appearance, AppearanceVariables } from '../appearance/types.js';
-import { catalogs, directionOf, resolveCatalogLocale } from '../i18n/catalog.js';
+import { directionOf } from '../i18n/catalog.js';
 import { createI18n, fallbackI18n, I18nContext } from '../i18n/context.js';
 import type { Direction, Messages } from '../i18n/types.js';
 import { defaultTheme } from './default-theme.js';
@@ -19,8 +19,9 @@ export interface AuterityProviderProps {
   /** Token overrides and per-element class names or styles. */
   appearance?: Appearance;
   /**
-   * A BCP 47 locale (`en`, `de`, `pt-BR`, `ar`, ...). Messages fall back to the same language, then
-   * English. Default: the parent provider's locale, else `en`.
+   * A BCP 47 locale (`en`, `de`, `pt-BR`, `ar`, ...) for `Intl` formatting, plural rules, `lang` and
+   * the default direction. Its messages come from `messages`. Default: the parent provider's
+   * locale, else `en`.
    */
   locale?: string;
   /**
@@ -28,7 +29,13 @@ export interface AuterityProviderProps {
    * ...), else the parent provider's direction, else from the default locale.
    */
   dir?: Direction;
-  /** Replaces individual messages of the locale's catalog. */
+  /**
+   * The messages for `locale`: a catalog from `@auterity/react/locales` (`messages={de}`, or
+   * `messagesFor(locale)` for a locale picked at run time) or your own, whole or in part; missing
+   * keys fall back to English. English is built in. Default: the parent provider's messages when
+   * `locale` is inherited, else English; a partial object here replaces individual messages of that
+   * default (`{ ...de, 'common.close': 'Fertig' }` replaces one message of the German catalog).
+   */
   messages?: Partial<Messages>;
   /** Extra class name for the kit's root element. */
   className?: string;
@@ -85,10 +92,11 @@ export function AuterityProvider({
     () => toCssVariableObject(mergeVariables(theme, appearance?.variables)) as CSSProperties,
     [theme, appearance?.variables],
   );
+  const inherited = localeProp === undefined ? parent?.messages : undefined;
   const i18n = useMemo(() => {
-    const base = catalogs[resolveCatalogLocale(locale)]!;
+    const base = inherited ?? {};
     return createI18n(locale, direction, messages ? { ...base, ...messages } : base);
-  }, [locale, direction, messages]);
+  }, [locale, direction, messages, inherited]);
   const elements = appearance?.elements;
   const [portal, setPortal] = useState<HTMLElement | null>(null);
   // True on the client (from the first render) and false during server rendering and hydration.

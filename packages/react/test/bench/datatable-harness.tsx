@@ -1,9 +1,10 @@
-// Production-mode harness for the DataTable benchmark check. The test bundles this file with
-// React's production build (NODE_ENV=production, minified, like a consumer's app) through a
-// vitest browser command, loads it into the test page and calls `run()`.
+// Browser side of `pnpm bench data-table`: ./run-in-chromium.ts bundles this file with React's
+// production build (NODE_ENV=production, minified, like a consumer's app), loads it into a fresh
+// Chromium page and calls `run()`.
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { AuterityProvider, DataTable, type DataTableColumn } from '../../src/index.js';
+import { DataTable, type DataTableColumn } from '../../src/data-table/index.js';
+import { AuterityProvider } from '../../src/index.js';
 import { makeRuns, type Run } from '../../stories/fixtures.js';
 
 export interface BenchOptions {
@@ -25,6 +26,8 @@ export interface BenchFigures {
   scrollMs: number;
   longTasks: number;
   longestTaskMs: number;
+  /** Long tasks as [start ms after the scroll began, duration ms]. */
+  longTaskTimes: [number, number][];
   slowestFrameMs: number;
   maxRenderedRows: number;
   lastRenderedIndex: number;
@@ -65,9 +68,9 @@ export async function run(options: BenchOptions): Promise<BenchFigures> {
 
   // Scroll through `scrolledRows` rows, a step per frame, recording long tasks (> 50 ms).
   const scroller = container.querySelector<HTMLElement>('.au-data-table__scroll')!;
-  const longTasks: number[] = [];
+  const longTasks: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    longTasks.push(...list.getEntries());
   });
   observer.observe({ type: 'longtask' });
   const target = scrolledRows * rowHeight;
@@ -76,6 +79,7 @@ export async function run(options: BenchOptions): Promise<BenchFigures> {
   let slowestFrame = 0;
   let previous = await frame();
   const scrollStart = previous;
+  performance.mark('au-bench:scroll-start'); // for a recorded trace (./trace.ts)
   while (scroller.scrollTop < target) {
     scroller.scrollTop = Math.min(target, scroller.scrollTop + rowsPerFrame * rowHeight);
     const now = await frame();
@@ -86,6 +90,7 @@ export async function run(options: BenchOptions): Promise<BenchFigures> {
   }
   await frame();
   const scrollMs = performance.now() - scrollStart;
+  performance.mark('au-bench:scroll-end');
   await new Promise((resolve) => setTimeout(resolve, 100)); // let the observer deliver
   observer.disconnect();
   const indexes = [...renderedRows()].map((row) => Number(row.dataset.index));
@@ -102,7 +107,8 @@ export async function run(options: BenchOptions): Promise<BenchFigures> {
     scrollFrames: frames,
     scrollMs: Math.round(scrollMs),
     longTasks: longTasks.length,
-    longestTaskMs: Math.round(Math.max(0, ...longTasks)),
+    longestTaskMs: Math.round(Math.max(0, ...longTasks.map((task) => task.duration))),
+    longTaskTimes: longTasks.map((task) => [Math.round(task.startTime - scrollStart), Math.round(task.duration)]),
     slowestFrameMs: round(slowestFrame),
     maxRenderedRows: maxRendered,
     lastRenderedIndex: Math.max(...indexes),

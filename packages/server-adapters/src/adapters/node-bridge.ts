@@ -1,8 +1,9 @@
 // The one bridge between Node's http objects and the web-standard handler, shared by the Node,
-// Express, Fastify and Next.js (custom server) adapters. Requests stream in (nothing is buffered
-// here; the handler enforces its own size limit) with an AbortSignal that fires when the client
+// Express, Fastify and Next.js (custom server) adapters. Requests stream in (the handler reads the
+// body from the socket up to its own size limit) with an AbortSignal that fires when the client
 // goes away; responses stream out with backpressure and stop when the client disconnects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonReplyOf, READ_NODE_BODY } from '../http/fast-path.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -13,15 +14,25 @@ export interface ToWebRequestOptions {
   consumedBody?: Uint8Array | string;
 }
 
+/** Origins by scheme and Host header: a keep-alive client sends the same one on every request. */
+const origins = new Map<string, string>();
+const MAX_ORIGINS = 256;
+
 function originOf(req: IncomingMessage): string {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = req.headers.host;
-  const origin = `${encrypted ? 'https' : 'http'}://${host ?? 'localhost'}`;
+  const key = `${encrypted ? 's' : ''}:${host ?? ''}`;
+  const known = origins.get(key);
+  if (known !== undefined) return known;
+  let origin: string;
   try {
-    return new URL(origin).origin;
+    origin = new URL(`${encrypted ? 'https' : 'http'}://${host ?? 'localhost'}`).origin;
   } catch {
-    return `${encrypted ? 'https' : 'http'}://localhost`;
+    origin = `${encrypted ? 'https' : 'http'}://localhost`;
   }
+  if (origins.size >= MAX_ORIGINS) origins.clear();
+  origins.set(key, origin);
+  return origin;
 }
 
 function headersOf(req: IncomingMessage): Headers {
@@ -82,6 +93,133 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
+/** Reads the whole body from the socket, at most `limit` bytes (null beyond, the rest discarded). */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      total += buffer.byteLength;
+      if (total > limit) {
+        // Stop keeping it; Node discards whatever the client still sends.
+        cleanup();
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      if (!req.complete) onError(new Error('The client closed the connection before sending the whole body.'));
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    req.resume();
+  });
+}
+
+type BodySource = { kind: 'none' } | { kind: 'consumed'; body: Uint8Array | string } | { kind: 'node' };
+
+/**
+ * A web Request over a Node request, built without undici's Request constructor (the bulk of a
+ * small request's cost): method, url, headers, signal and body are its own; the handler reads the
+ * body straight from the socket ([READ_NODE_BODY]); any other member builds the real Request, over
+ * the same body and signal, on first use. `instanceof Request` holds.
+ */
+class NodeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly signal: AbortSignal;
+  readonly #req: IncomingMessage;
+  #source: BodySource;
+  #headers: Headers | undefined;
+  #body: ReadableStream<Uint8Array> | null | undefined;
+  #real: Request | undefined;
+  #read = false;
+
+  constructor(req: IncomingMessage, method: string, url: string, signal: AbortSignal, source: BodySource) {
+    this.#req = req;
+    this.method = method;
+    this.url = url;
+    this.signal = signal;
+    this.#source = source;
+  }
+
+  get headers(): Headers {
+    return (this.#headers ??= headersOf(this.#req));
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#body === undefined) {
+      const source = this.#source;
+      this.#body =
+        source.kind === 'none'
+          ? null
+          : source.kind === 'node'
+            ? bodyStream(this.#req)
+            : new Response(source.body).body;
+      this.#source = { kind: 'none' };
+    }
+    return this.#body;
+  }
+
+  [READ_NODE_BODY](limit: number): Promise<Uint8Array | null> {
+    if (this.#body !== undefined) return Promise.reject(new TypeError('The body has already been read.'));
+    const source = this.#source;
+    this.#source = { kind: 'none' };
+    this.#body = null;
+    this.#read = source.kind !== 'none';
+    if (source.kind === 'none') return Promise.resolve(new Uint8Array(0));
+    if (source.kind === 'node') return readBody(this.#req, limit);
+    const bytes = typeof source.body === 'string' ? new TextEncoder().encode(source.body) : source.body;
+    return Promise.resolve(bytes.byteLength > limit ? null : bytes);
+  }
+
+  #request(): Request {
+    if (this.#real === undefined) {
+      const body = this.body;
+      const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers: this.headers, signal: this.signal };
+      if (body !== null) {
+        init.body = body;
+        init.duplex = 'half';
+      }
+      this.#real = new Request(this.url, init);
+    }
+    return this.#real;
+  }
+
+  get bodyUsed() { return this.#real !== undefined ? this.#real.bodyUsed : this.#read; }
+  get cache() { return this.#request().cache; }
+  get credentials() { return this.#request().credentials; }
+  get destination() { return this.#request().destination; }
+  get integrity() { return this.#request().integrity; }
+  get keepalive() { return this.#request().keepalive; }
+  get mode() { return this.#request().mode; }
+  get redirect() { return this.#request().redirect; }
+  get referrer() { return this.#request().referrer; }
+  get referrerPolicy() { return this.#request().referrerPolicy; }
+  get duplex() { return 'half' as const; }
+  arrayBuffer() { return this.#request().arrayBuffer(); }
+  blob() { return this.#request().blob(); }
+  formData() { return this.#request().formData(); }
+  json() { return this.#request().json(); }
+  text() { return this.#request().text(); }
+  bytes() { return (this.#request() as Request & { bytes(): Promise<Uint8Array> }).bytes(); }
+  clone() { return this.#request().clone(); }
+}
+Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
+
 function hasBody(req: IncomingMessage): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false;
   const length = req.headers['content-length'];
@@ -106,19 +244,21 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, options:
     url = `${originOf(req)}/`;
   }
   const method = req.method ?? 'GET';
-  let body: ReadableStream<Uint8Array> | Uint8Array | string | null = null;
-  if (options.consumedBody !== undefined && method !== 'GET' && method !== 'HEAD') body = options.consumedBody;
-  else if (hasBody(req) && !req.readableEnded) body = bodyStream(req);
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: headersOf(req), signal: controller.signal };
-  if (body !== null) {
-    init.body = body;
-    init.duplex = 'half';
-  }
-  return new Request(url, init);
+  let source: BodySource = { kind: 'none' };
+  if (options.consumedBody !== undefined && method !== 'GET' && method !== 'HEAD') source = { kind: 'consumed', body: options.consumedBody };
+  else if (hasBody(req) && !req.readableEnded) source = { kind: 'node' };
+  return new NodeRequest(req, method, url, controller.signal, source) as unknown as Request;
 }
 
 /** Writes a web Response to a Node response, streaming its body and honouring backpressure. */
 export async function writeWebResponse(res: ServerResponse, response: Response, request?: { method?: string | undefined }): Promise<void> {
+  const reply = jsonReplyOf(response);
+  if (reply !== undefined) {
+    // A plain JSON answer nobody touched: headers and bytes in one write.
+    res.writeHead(reply.status, reply.headers);
+    res.end(request?.method === 'HEAD' ? undefined : reply.bytes);
+    return;
+  }
   res.statusCode = response.status;
   const cookies = response.headers.getSetCookie();
   for (const [name, value] of response.headers) {
@@ -131,7 +271,7 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
     return;
   }
   // Headers go out at once, so a stream (SSE) is visible to the client before its first event.
-  res.flushHeaders();
+  if (!response.headers.has('content-length')) res.flushHeaders();
   const reader = response.body.getReader();
   const onClose = () => void reader.cancel().catch(() => undefined);
   res.once('close', onClose);

@@ -1,8 +1,23 @@
 // Request bodies: JSON only, read as a stream and cut off at the size limit (413) before the whole
 // body is buffered, so a huge upload never reaches memory.
 import { HttpError } from './errors.js';
+import { READ_NODE_BODY, type NodeBodyReader } from './fast-path.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Body schemas that document a route (OpenAPI) but are not run by the handler: the route hands the
+ * parsed JSON to an engine call that validates it itself (naming the field at fault), so checking
+ * it twice would only cost time. The route checks whatever its schema adds on top.
+ */
+const documentationOnly = new WeakSet<object>();
+
+export function documentsOnly<S extends object>(schema: S): S {
+  documentationOnly.add(schema);
+  return schema;
+}
+
+export const isDocumentationOnly = (schema: object): boolean => documentationOnly.has(schema);
 
 const tooLarge = (limit: number) => new HttpError(413, 'payload_too_large', `Request body exceeds the limit of ${limit} bytes.`);
 
@@ -10,6 +25,18 @@ const tooLarge = (limit: number) => new HttpError(413, 'payload_too_large', `Req
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge(limit);
+  const readNodeBody = (request as unknown as { [READ_NODE_BODY]?: NodeBodyReader })[READ_NODE_BODY];
+  if (readNodeBody !== undefined) {
+    // The Node bridge's request: straight from the socket, no web stream in between.
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await readNodeBody.call(request, limit);
+    } catch {
+      throw new HttpError(400, 'invalid_input', 'The request body could not be read.', [{ path: 'body', message: 'incomplete or aborted body' }]);
+    }
+    if (bytes === null) throw tooLarge(limit);
+    return bytes;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -39,7 +66,10 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   return bytes;
 }
 
-const isJsonType = (contentType: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const isJsonType = (contentType: string) => contentType === 'application/json' || JSON_TYPE.test(contentType.trim());
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The parsed JSON body, or undefined when the request has none. */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
@@ -51,7 +81,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw new HttpError(400, 'invalid_input', 'The request body is not valid UTF-8.', [{ path: 'body', message: 'expected UTF-8 text' }]);
   }

@@ -10,8 +10,8 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
-const ALLOW_HEADERS = 'authorization, content-type, last-event-id';
-const EXPOSE_HEADERS = 'retry-after, allow, www-authenticate';
+const ALLOW_HEADERS = 'authorization, content-type, last-event-id, x-auterity-cache';
+const EXPOSE_HEADERS = 'retry-after, allow, www-authenticate, x-auterity-call-id, x-auterity-model, x-auterity-cache';
 
 function allowedOrigin(cors: CorsOptions, origin: string): string | null {
   if (cors.origin === '*') return cors.credentials ? origin : '*';

@@ -2,6 +2,7 @@
 // Engine errors keep their code and status; anything unexpected becomes a generic 500 whose details
 // go to the log only, so no stack trace or internal message ever reaches a client.
 import { isAuterityError } from '@auterity/core';
+import { lazyJsonResponse } from './fast-path.js';
 
 export interface Issue {
   path: string;
@@ -27,19 +28,20 @@ export type ErrorLogger = (message: string, error: unknown) => void;
 
 const encoder = new TextEncoder();
 
-/** A JSON response with an explicit Content-Length, so every adapter sends the same headers. */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+/**
+ * A JSON response with an explicit Content-Length, so every adapter sends the same headers. Built
+ * lazily: the Node bridge writes the bytes straight out; anyone else gets a real Response on first use.
+ */
+export function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): Response {
   const bytes = encoder.encode(JSON.stringify(body));
-  return new Response(bytes, {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(bytes.byteLength),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...headers,
-    },
-  });
+  const all: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(bytes.byteLength),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  if (headers) for (const name in headers) all[name] = headers[name]!;
+  return lazyJsonResponse({ status, headers: all, bytes });
 }
 
 function envelope(code: string, message: string, issues: Issue[]) {
@@ -58,6 +60,8 @@ function retryAfterSeconds(details: Record<string, unknown>, now: number): numbe
   return 'resetsAt' in details ? null : 1;
 }
 
+const PASSED_THROUGH_5XX: ReadonlySet<string> = new Set(['unavailable', 'upstream_error', 'upstream_timeout']);
+
 export function errorResponse(error: unknown, log: ErrorLogger): Response {
   if (error instanceof HttpError) {
     return jsonResponse(error.status, envelope(error.code, error.message, error.issues), error.headers);
@@ -65,7 +69,8 @@ export function errorResponse(error: unknown, log: ErrorLogger): Response {
   if (isAuterityError(error)) {
     const status = error.status;
     // A 5xx from the engine is a server problem (bad options, a bug): log it, say nothing specific.
-    if (status >= 500 && error.code !== 'unavailable') return internal(error, log);
+    // Unavailability and an AI provider's failure (502) or timeout (504) are the client's to know.
+    if (status >= 500 && !PASSED_THROUGH_5XX.has(error.code)) return internal(error, log);
     const headers: Record<string, string> = {};
     const retryAfter = status === 429 ? retryAfterSeconds(error.details, Date.now()) : null;
     if (retryAfter !== null) headers['retry-after'] = String(retryAfter);

@@ -1,5 +1,6 @@
 // createHandler: the one fetch-style core every adapter wraps. A request goes through
-// route matching (404/405), authentication (401), the route's scope (403), the rate limit (429),
+// route matching (404/405), authentication (401), the route's scope (403), the rate limit (429,
+// counted by the billing engine against the plan's rate feature),
 // zod validation of params, query and body (400/413/415), then the route, which sees only its
 // caller's tenant. Every failure on the way becomes the error envelope.
 import type { Auterity, TenantHandle } from '@auterity/core';
@@ -8,17 +9,24 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../openapi/index.js'
 import { defaultRoutes } from '../routes/index.js';
 import type { Route, RouteContext } from '../routes/route.js';
 import { authenticate, requireScope, type AuthCallback, type Principal } from './auth.js';
-import { DEFAULT_BODY_LIMIT, readBodyBytes, readJsonBody } from './body.js';
+import { DEFAULT_BODY_LIMIT, isDocumentationOnly, readBodyBytes, readJsonBody } from './body.js';
 import { corsHeaders, preflightHeaders, type CorsOptions } from './cors.js';
 import { errorResponse, HttpError, jsonResponse, notFound, unauthorized, type ErrorLogger, type Issue } from './errors.js';
+import { isBridgeRequest, realResponse } from './fast-path.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createRouter } from './router.js';
 
 export interface HandlerLimits {
   /** Largest accepted request body in bytes (413 beyond). Default 1 MiB. */
   bodyBytes?: number;
-  /** Optional per-tenant request budget (429 with Retry-After beyond). In memory: per process. */
-  rateLimit?: RateLimitOptions;
+  /**
+   * Every authenticated request counts against a rate feature of the tenant's plan, through the
+   * billing engine (429 with Retry-After beyond): per API key for key callers and per tenant for the
+   * host's users when the feature is limited per key, per tenant when it is limited per tenant.
+   * Default `{ feature: "api_calls" }`; a feature the catalog lacks (or lacks as a rate feature)
+   * limits nothing; `false` switches limiting off.
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface HandlerOptions {
@@ -78,10 +86,14 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
   const cors: CorsOptions | undefined = options.cors === true ? { origin: '*' } : options.cors || undefined;
   const bodyLimit = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
   const apiKeyRoles = options.apiKeyRoles ?? ['admin'];
-  const rateLimit = options.limits?.rateLimit ? createRateLimiter(options.limits.rateLimit) : undefined;
+  const rateLimit = createRateLimiter(engine, options.limits?.rateLimit);
   const log: ErrorLogger = options.onError ?? ((message, error) => console.error(message, error));
   let openapi: OpenApiDocument | undefined;
   const openapiDocument = () => (openapi ??= buildOpenApiDocument(routes, { basePath }));
+
+  // An API key caller's handle names its key, so per-key budgets and limits count against it.
+  const tenantOf = (principal: Principal): TenantHandle =>
+    engine.tenant(principal.tenantId, principal.actor, principal.keyId !== undefined ? { apiKeyId: principal.keyId } : undefined);
 
   async function dispatch(request: Request): Promise<Response> {
     let url: URL;
@@ -106,10 +118,14 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
     const { route, params } = match;
 
     let principal: Principal | null = null;
+    let tenant: TenantHandle | undefined;
     if (route.scope !== null) {
       principal = await authenticate(request, engine, options.auth, apiKeyRoles);
       requireScope(principal, route.scope);
-      rateLimit?.(principal.tenantId);
+      if (rateLimit) {
+        tenant = tenantOf(principal);
+        await rateLimit(principal, tenant);
+      }
     }
 
     const parsedParams = parseWith(route.params, params, 'path parameters');
@@ -117,9 +133,11 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
     let body: unknown;
     let rawBody: Uint8Array | undefined;
     if (route.rawBody && METHODS_WITH_BODY.has(method)) rawBody = await readBodyBytes(request, bodyLimit);
-    else if (route.body && METHODS_WITH_BODY.has(method)) body = parseWith(route.body, await readJsonBody(request, bodyLimit), 'body');
+    else if (route.body && METHODS_WITH_BODY.has(method)) {
+      const json = await readJsonBody(request, bodyLimit);
+      body = isDocumentationOnly(route.body) ? json : parseWith(route.body, json, 'body');
+    }
 
-    let tenant: TenantHandle | undefined;
     const caller = principal;
     const context: RouteContext<unknown, unknown, unknown> = {
       request,
@@ -131,7 +149,7 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
       principal,
       get tenant() {
         if (!caller) throw unauthorized('Authentication required.');
-        return (tenant ??= engine.tenant(caller.tenantId, caller.actor));
+        return (tenant ??= tenantOf(caller));
       },
       openapi: openapiDocument,
     };
@@ -156,7 +174,8 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
       response = errorResponse(error, log);
       if (request.method === 'HEAD') response = new Response(null, { status: response.status, headers: response.headers });
     }
-    for (const [name, value] of Object.entries(corsHeaders(cors, request))) response.headers.set(name, value);
-    return response;
+    if (cors) for (const [name, value] of Object.entries(corsHeaders(cors, request))) response.headers.set(name, value);
+    // A lazy JSON response is for the Node bridge only; every other caller gets a real Response.
+    return isBridgeRequest(request) ? response : realResponse(response);
   };
 }

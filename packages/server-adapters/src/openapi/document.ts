@@ -38,8 +38,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Request body too large',
   415: 'Unsupported media type',
-  429: 'Rate limited (see Retry-After)',
+  429: 'Rate limited or over quota (see Retry-After)',
   500: 'Internal error',
+  502: 'An upstream provider failed',
+  504: 'An upstream provider did not answer in time',
 };
 
 function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> {
@@ -64,7 +66,15 @@ function operation(route: Route): Record<string, unknown> {
             description: 'Server-sent events: `id` is the event sequence (send it back as Last-Event-ID to resume), `event` its type, `data` the JSON below.',
             content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-data': toJsonSchema(route.response, 'output') } },
           }
-        : { description: route.response.description ?? 'OK', content: { 'application/json': { schema: toJsonSchema(route.response, 'output') } } },
+        : {
+            description: route.response.description ?? 'OK',
+            content: {
+              'application/json': { schema: toJsonSchema(route.response, 'output') },
+              ...(route.alsoStreams && {
+                'text/event-stream': { schema: { type: 'string', description: 'Server-sent events: `data: <JSON below>` per event, then `data: [DONE]`.' }, 'x-event-data': toJsonSchema(route.alsoStreams, 'output') },
+              }),
+            },
+          },
   };
   const errors = [
     ...(route.params || route.query || route.body ? [400] : []),
@@ -73,6 +83,7 @@ function operation(route: Route): Record<string, unknown> {
     ...(route.body ? [413, 415] : []),
     ...(route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT' ? [409] : []),
     500,
+    ...(route.errors ?? []),
   ];
   for (const status of errors) responses[String(status)] ??= { $ref: `#/components/responses/Error${status}` };
   return {

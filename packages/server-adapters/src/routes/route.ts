@@ -51,6 +51,10 @@ export interface RouteSpec<
   response: R;
   /** Media type of the success response. Default `application/json`. */
   responseType?: 'application/json' | 'text/event-stream';
+  /** A JSON route that can also answer `text/event-stream` (on request): the schema of each event's data. */
+  alsoStreams?: z.ZodType;
+  /** Error statuses beyond those implied by the route's shape (e.g. 502/504 from an upstream). */
+  errors?: readonly number[];
   handle(context: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<RouteResult<R>>;
 }
 
@@ -69,6 +73,8 @@ export interface Route {
   status: 200 | 201 | 202 | 204;
   response: z.ZodType | null;
   responseType?: 'application/json' | 'text/event-stream';
+  alsoStreams?: z.ZodType;
+  errors?: readonly number[];
   handle(context: RouteContext<unknown, unknown, unknown>): Promise<unknown>;
 }
 

@@ -1,6 +1,7 @@
 // A tenant's workflows (DESIGN §3): definitions and their versions, runs and their controls, the
 // live event stream of a run (SSE with Last-Event-ID resume), dead letters and emitted events.
-// Scopes: workflows:read|write, runs:read|write, events:write.
+// Scopes: workflows:read|write, runs:read|write, events:write. The webhook trigger is public: its
+// token (`<tenant>.<workflow>.<secret>`, from the workflow's `webhookToken`) is the credential.
 import { workflowDefinitionSchema } from '@auterity/core';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
@@ -79,6 +80,13 @@ const startBody = z
   })
   .optional()
   .meta({ examples: [{ input: { size: 21 } }] });
+
+const webhookParams = z.object({
+  workflowId: z.string().min(1).max(256).meta({ description: 'The workflow the token belongs to.' }),
+  token: z.string().min(1).max(1024).meta({ description: "The workflow's `webhookToken`." }),
+});
+
+const unknownWebhook = () => new HttpError(404, 'not_found', 'Unknown webhook.');
 
 const runControl = (action: 'pause' | 'resume' | 'cancel' | 'retry', summary: string) =>
   defineRoute({
@@ -246,6 +254,24 @@ export const workflowRoutes = [
     status: 200,
     response: workflowRunSchema,
     handle: async ({ tenant, params }) => tenant.workflows.deadLetters.redrive(params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/hooks/{workflowId}/{token}',
+    operationId: 'triggerWebhook',
+    summary: 'Start a workflow with a webhook trigger; the JSON body is the run input. 404 for any unknown or wrong token or workflow.',
+    tag: 'workflows',
+    scope: null, // the token in the path is the credential
+    params: webhookParams,
+    body: z.unknown().optional().meta({ description: "Any JSON value: the run's `input` (null when the body is empty)." }),
+    status: 202,
+    response: z.object({ runId: z.string(), status: runStatus }),
+    handle: async ({ engine, params, body }) => {
+      // The token names its workflow; one named differently in the path is as unknown as a wrong secret.
+      if (params.token.split('.')[1] !== params.workflowId) throw unknownWebhook();
+      const run = await engine.workflows.webhook(params.token, body ?? null);
+      return { runId: run.id, status: run.status };
+    },
   }),
   defineRoute({
     method: 'POST',

@@ -51,6 +51,8 @@ export const featureSchema = z.discriminatedUnion(
       unit: z.string().optional(),
       period: periodSchema,
       overage: overageSchema.default({ policy: 'block' }),
+      /** `api_key`: each API key has its own counter and limit (callers pass `apiKeyId`). */
+      scope: z.enum(['tenant', 'api_key'], { error: 'expected tenant or api_key' }).default('tenant'),
     }),
     /** A request rate (GCRA): `limit` requests per `per`, with a burst of `burst` (default: `limit`). */
     z.strictObject({

@@ -46,11 +46,15 @@ export interface Reservation {
 }
 
 export interface TenantEntitlements {
-  check(feature: string, amount?: number): Promise<CheckResult>;
-  /** Atomically counts `amount`; throws quota_exceeded (naming feature, limit and reset) when refused. */
-  consume(feature: string, amount?: number, options?: { idempotencyKey?: string }): Promise<ConsumeResult>;
-  /** Holds `amount` until commit/release; given back by itself after `ttlMs`. */
-  reserve(feature: string, amount: number, options: { ttlMs: number; idempotencyKey?: string }): Promise<Reservation>;
+  /** `apiKeyId`: the key whose counter to read, for metered features limited per API key. */
+  check(feature: string, amount?: number, options?: { apiKeyId?: string }): Promise<CheckResult>;
+  /**
+   * Atomically counts `amount`; throws quota_exceeded (naming feature, limit and reset) when refused.
+   * Metered features with `scope: 'api_key'` count per key: pass `apiKeyId`.
+   */
+  consume(feature: string, amount?: number, options?: { idempotencyKey?: string; apiKeyId?: string }): Promise<ConsumeResult>;
+  /** Holds `amount` until commit/release; given back by itself after `ttlMs`. `apiKeyId` as for consume. */
+  reserve(feature: string, amount: number, options: { ttlMs: number; idempotencyKey?: string; apiKeyId?: string }): Promise<Reservation>;
   /** Counts one request against a rate feature; throws rate_limited with `retryAfterMs` when refused. */
   rateLimit(feature: string, options?: { apiKeyId?: string }): Promise<RateResult>;
   /** The usage ledger: every admitted consume and commit. */
@@ -74,12 +78,15 @@ const PER_MS = { second: 1_000, minute: 60_000, hour: 3_600_000 } as const;
 const amountSchema = z.number({ error: 'expected a positive integer amount' }).int({ error: 'expected a positive integer amount' }).positive({ error: 'expected a positive integer amount' });
 const commitSchema = z.number({ error: 'expected a non-negative integer amount' }).int({ error: 'expected a non-negative integer amount' }).nonnegative({ error: 'expected a non-negative integer amount' });
 const keySchema = z.string().min(1, { error: 'expected a non-empty idempotency key' }).max(255, { error: 'expected at most 255 characters' });
-const consumeOptionsSchema = z.strictObject({ idempotencyKey: keySchema.optional() });
+const apiKeyIdSchema = z.string().min(1).max(256);
+const checkOptionsSchema = z.strictObject({ apiKeyId: apiKeyIdSchema.optional() });
+const consumeOptionsSchema = z.strictObject({ idempotencyKey: keySchema.optional(), apiKeyId: apiKeyIdSchema.optional() });
 const reserveOptionsSchema = z.strictObject({
   ttlMs: z.number({ error: 'expected a positive number of milliseconds' }).int().positive({ error: 'expected a positive number of milliseconds' }),
   idempotencyKey: keySchema.optional(),
+  apiKeyId: apiKeyIdSchema.optional(),
 });
-const rateOptionsSchema = z.strictObject({ apiKeyId: z.string().min(1).max(256).optional() });
+const rateOptionsSchema = z.strictObject({ apiKeyId: apiKeyIdSchema.optional() });
 
 function describeLimit(feature: string, limit: number, period: string | undefined, used: number, resetsAt: number | null): string {
   const per = period ? ` per ${period === 'billing_cycle' ? 'billing cycle' : period}` : '';
@@ -89,6 +96,18 @@ function describeLimit(feature: string, limit: number, period: string | undefine
 
 const windowFor = (grant: ResolvedGrant, state: PlanState, now: number): Window =>
   grant.type !== 'boolean' && grant.definition.type === 'metered' ? windowAt(grant.definition.period, state.anchor, now, state.interval) : { start: 0, end: NEVER };
+
+/**
+ * The counter a metered feature is kept in: the feature itself, or one per API key for features
+ * limited per key (named as `rateLimit` names its per-key subjects).
+ */
+const counterFeature = (grant: ResolvedGrant, apiKeyId: string | undefined): string => {
+  if (grant.type === 'boolean' || grant.definition.type !== 'metered' || grant.definition.scope !== 'api_key') return grant.feature;
+  if (apiKeyId === undefined) {
+    throw new AuterityError('invalid_input', `Feature "${grant.feature}" is limited per API key; pass apiKeyId.`, { issues: [{ path: 'apiKeyId', message: 'expected the API key id' }] });
+  }
+  return `${grant.feature}:key:${apiKeyId}`;
+};
 
 const overagePolicy = (grant: ResolvedGrant) => (grant.type !== 'boolean' && grant.definition.type === 'metered' ? grant.definition.overage : { policy: 'block' as const });
 
@@ -143,14 +162,15 @@ export function createTenantEntitlements(deps: EntitlementsDeps, tenantId: strin
   const countedRows = (feature: string) => deps.counters.get(feature);
 
   const api: TenantEntitlements = {
-    async check(feature, amount = 1) {
+    async check(feature, amount = 1, options = {}) {
       const n = parseInput(amountSchema, amount, 'amount', 'amount');
+      const opts = parseInput(checkOptionsSchema, options, 'check options');
       const { state, grant } = await grantOf(feature);
       const now = deps.now();
       if (grant.type === 'boolean') return result(grant, 0, { start: 0, end: NEVER }, n);
       const window = windowFor(grant, state, now);
       const rows = countedRows(feature);
-      const used = rows ? await rows(tenantId) : await deps.backend.read({ tenantId, feature, windowStart: window.start, windowEnd: window.end }, now);
+      const used = rows ? await rows(tenantId) : await deps.backend.read({ tenantId, feature: counterFeature(grant, opts.apiKeyId), windowStart: window.start, windowEnd: window.end }, now);
       return result(grant, used, window, n);
     },
 
@@ -168,7 +188,7 @@ export function createTenantEntitlements(deps: EntitlementsDeps, tenantId: strin
       const window = windowFor(grant, state, now);
       const blocking = overagePolicy(grant).policy === 'block';
       const outcome = await deps.backend.consume({
-        tenantId, feature, windowStart: window.start, windowEnd: window.end, amount: n, now,
+        tenantId, feature: counterFeature(grant, opts.apiKeyId), windowStart: window.start, windowEnd: window.end, amount: n, now,
         limit: blocking ? grant.limit : null,
         ...(opts.idempotencyKey !== undefined && { idempotencyKey: opts.idempotencyKey }),
       });
@@ -189,7 +209,7 @@ export function createTenantEntitlements(deps: EntitlementsDeps, tenantId: strin
       const expiresAt = now + opts.ttlMs;
       const limit = overagePolicy(grant).policy === 'block' ? grant.limit : null;
       const outcome = await deps.backend.reserve({
-        tenantId, feature, windowStart: window.start, windowEnd: window.end, amount: n, now, limit, reservationId, expiresAt,
+        tenantId, feature: counterFeature(grant, opts.apiKeyId), windowStart: window.start, windowEnd: window.end, amount: n, now, limit, reservationId, expiresAt,
         ...(opts.idempotencyKey !== undefined && { idempotencyKey: opts.idempotencyKey }),
       });
       if (!outcome.admitted) throw refuse(result(grant, outcome.used, window, n, false), n);

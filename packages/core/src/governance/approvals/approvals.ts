@@ -55,7 +55,8 @@ export interface ApprovalView {
   nextTimerAt: number | null;
 }
 
-export type ApprovalListener = (approval: ApprovalView) => void;
+/** May return a promise, which is awaited: a decision is reported only once every listener handled it. */
+export type ApprovalListener = (approval: ApprovalView) => unknown;
 
 export const approvalRequestSchema = z.strictObject({
   chain: z.string().min(1),
@@ -81,7 +82,7 @@ export interface Approvals {
   list(tenantId: string, options?: { status?: ApprovalStatus }): Promise<ApprovalView[]>;
   /** Applies expiries and escalations that are due; returns the requests it changed. */
   processDue(tenantId: string): Promise<ApprovalView[]>;
-  /** Called once per request when it is approved, rejected or expires. Returns an unsubscribe. */
+  /** Called (and awaited) once per request when it is approved, rejected or expires. Returns an unsubscribe. */
   onDecided(listener: ApprovalListener): () => void;
 }
 
@@ -141,6 +142,13 @@ export function createApprovals(options: ApprovalOptions): Approvals {
   });
   const now = options.now ?? Date.now;
   const listeners = new Set<ApprovalListener>();
+  // Every listener hears of the decision even when one fails; the first failure is then the caller's
+  // (the decision itself is recorded: what failed is telling others, e.g. resuming a waiting run).
+  const notifyDecided = async (approval: ApprovalView) => {
+    const results = await Promise.allSettled([...listeners].map(async (listener) => listener(approval)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
 
   const load = async (tenantId: string, id: string): Promise<ApprovalRecord> => {
     const record = await options.store.get(tenantId, id);
@@ -171,7 +179,7 @@ export function createApprovals(options: ApprovalOptions): Approvals {
       if (!(await options.store.update(next, record.version))) continue;
       const approval = view(next, after);
       await options.onChange?.(tenantId, { approval, event: label, actorId });
-      if (status !== 'pending') for (const listener of listeners) listener(approval);
+      if (status !== 'pending') await notifyDecided(approval);
       return { changed: true as const, approval };
     }
     throw new AuterityError('conflict', `approval "${id}" is being changed concurrently; try again`);

@@ -1,7 +1,7 @@
 // The audit log: append, read, verify, export and prune a tenant's hash-chained entries.
 import { z } from 'zod';
 import { parseWith } from '../validation.js';
-import { genesisHash, hashEntry, verifyChain, type AuditEntry, type VerifyResult } from './chain.js';
+import { genesisHash, hashEntry, verifyChain, type AuditEntry, type ChainPoint, type VerifyResult } from './chain.js';
 import { csvHeader, csvRow } from './export.js';
 import type { AuditStore } from './store.js';
 
@@ -23,6 +23,8 @@ export type Retention = z.infer<typeof retentionSchema>;
 
 export interface AuditLog {
   append(tenantId: string, event: AuditEvent): Promise<AuditEntry>;
+  /** Appends the events in order as consecutive entries, in one write when the store allows it. */
+  appendMany(tenantId: string, events: readonly AuditEvent[]): Promise<AuditEntry[]>;
   list(tenantId: string, options?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   verify(tenantId: string): Promise<VerifyResult>;
   /** Lines of JSONL or CSV (header first), read page by page. */
@@ -37,6 +39,21 @@ export interface AuditLogOptions {
   /** Entries read per page by verify, export and prune. */
   pageSize?: number;
 }
+
+/** An event as it will be stored, without its place in the chain. */
+const prepare = (input: AuditEvent) => {
+  const event = parseWith(auditEventSchema, input, 'audit event');
+  // Round-trip through JSON so what is hashed is exactly what storage will give back.
+  const data = JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>;
+  return { actorId: event.actorId, action: event.action, resource: event.resource, data };
+};
+
+/** The entry after `head` (a store may call this again on a newer head). */
+const link = (tenantId: string, at: string, event: ReturnType<typeof prepare>, head: ChainPoint | null): AuditEntry => {
+  const record = { tenantId, seq: (head?.seq ?? 0) + 1, at, ...event };
+  const prevHash = head?.hash ?? genesisHash;
+  return { ...record, prevHash, hash: hashEntry(prevHash, record) };
+};
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   const { store } = options;
@@ -53,16 +70,31 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+
   return {
     async append(tenantId, input) {
-      const event = parseWith(auditEventSchema, input, 'audit event');
-      // Round-trip through JSON so what is hashed is exactly what storage will give back.
-      const data = JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>;
+      const event = prepare(input);
       const at = now().toISOString();
-      return store.append(tenantId, (head) => {
-        const record = { tenantId, seq: (head?.seq ?? 0) + 1, at, actorId: event.actorId, action: event.action, resource: event.resource, data };
-        const prevHash = head?.hash ?? genesisHash;
-        return { ...record, prevHash, hash: hashEntry(prevHash, record) };
+      return store.append(tenantId, (head) => link(tenantId, at, event, head));
+    },
+    async appendMany(tenantId, inputs) {
+      const events = inputs.map(prepare);
+      if (events.length === 0) return [];
+      const at = now().toISOString();
+      if (!store.appendMany) {
+        const appended: AuditEntry[] = [];
+        for (const event of events) appended.push(await store.append(tenantId, (head) => link(tenantId, at, event, head)));
+        return appended;
+      }
+      return store.appendMany(tenantId, (head) => {
+        const entries: AuditEntry[] = [];
+        let previous = head;
+        for (const event of events) {
+          const entry = link(tenantId, at, event, previous);
+          entries.push(entry);
+          previous = { seq: entry.seq, hash: entry.hash };
+        }
+        return entries;
       });
     },
     list: (tenantId, listOptions) => store.list(tenantId, listOptions),

@@ -1,5 +1,5 @@
-// The audit chain in SQL. Appends read the head, insert the entry and move the head in one
-// transaction; the primary key (tenant_id, seq) makes a concurrent append of the same sequence
+// The audit chain in SQL. Appends read the head, insert the entry (or a batch of entries) and move
+// the head in one transaction; the primary key (tenant_id, seq) makes a concurrent append of the same sequence
 // fail, and it is retried on the new head.
 import { isUniqueViolation, json, type AuditEntriesTable } from '../../storage/index.js';
 import type { ScopeProvider } from '../scope-provider.js';
@@ -7,6 +7,9 @@ import type { AuditEntry, ChainPoint } from './chain.js';
 import type { AuditStore } from './store.js';
 
 class HeadMoved extends Error {}
+
+/** Rows per INSERT: well under every dialect's bound-parameter limit. */
+const INSERT_CHUNK = 200;
 
 const toEntry = (row: AuditEntriesTable): AuditEntry => ({
   tenantId: row.tenant_id,
@@ -21,42 +24,55 @@ const toEntry = (row: AuditEntriesTable): AuditEntry => ({
 });
 
 export function createSqlAuditStore(scopeFor: ScopeProvider): AuditStore {
-  return {
-    async append(tenantId, build) {
-      const scope = scopeFor(tenantId);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await scope.transaction(async (tx) => {
-            const chain = await tx.selectFrom('audit_chains').select(['head_seq', 'head_hash']).executeTakeFirst();
-            const head = chain ? { seq: Number(chain.head_seq), hash: chain.head_hash } : null;
-            const entry = build(head);
+  /** Reads the head, inserts what `build` chains from it, moves the head; retried on a moved head. */
+  async function appendEntries(tenantId: string, build: (head: ChainPoint | null) => AuditEntry[]): Promise<AuditEntry[]> {
+    const scope = scopeFor(tenantId);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await scope.transaction(async (tx) => {
+          const chain = await tx.selectFrom('audit_chains').select(['head_seq', 'head_hash']).executeTakeFirst();
+          const head = chain ? { seq: Number(chain.head_seq), hash: chain.head_hash } : null;
+          const entries = build(head);
+          const last = entries.at(-1);
+          if (!last) return entries;
+          for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
             await tx
               .insertInto('audit_entries')
-              .values({
-                seq: entry.seq,
-                at: entry.at,
-                actor_id: entry.actorId,
-                action: entry.action,
-                resource: entry.resource,
-                data: json.stringify(entry.data),
-                prev_hash: entry.prevHash,
-                hash: entry.hash,
-              })
+              .values(
+                entries.slice(start, start + INSERT_CHUNK).map((entry) => ({
+                  seq: entry.seq,
+                  at: entry.at,
+                  actor_id: entry.actorId,
+                  action: entry.action,
+                  resource: entry.resource,
+                  data: json.stringify(entry.data),
+                  prev_hash: entry.prevHash,
+                  hash: entry.hash,
+                })),
+              )
               .execute();
-            if (head) {
-              const moved = await tx.updateTable('audit_chains').set({ head_seq: entry.seq, head_hash: entry.hash }).where('head_seq', '=', head.seq).executeTakeFirst();
-              if (Number(moved.numUpdatedRows) !== 1) throw new HeadMoved();
-            } else {
-              await tx.insertInto('audit_chains').values({ head_seq: entry.seq, head_hash: entry.hash, anchor_seq: null, anchor_hash: null }).execute();
-            }
-            return entry;
-          });
-        } catch (error) {
-          if (attempt < 20 && (error instanceof HeadMoved || isUniqueViolation(error))) continue;
-          throw error;
-        }
+          }
+          if (head) {
+            const moved = await tx.updateTable('audit_chains').set({ head_seq: last.seq, head_hash: last.hash }).where('head_seq', '=', head.seq).executeTakeFirst();
+            if (Number(moved.numUpdatedRows) !== 1) throw new HeadMoved();
+          } else {
+            await tx.insertInto('audit_chains').values({ head_seq: last.seq, head_hash: last.hash, anchor_seq: null, anchor_hash: null }).execute();
+          }
+          return entries;
+        });
+      } catch (error) {
+        if (attempt < 20 && (error instanceof HeadMoved || isUniqueViolation(error))) continue;
+        throw error;
       }
+    }
+  }
+
+  return {
+    async append(tenantId, build) {
+      const [entry] = await appendEntries(tenantId, (head) => [build(head)]);
+      return entry!;
     },
+    appendMany: appendEntries,
     async list(tenantId, options = {}) {
       let query = scopeFor(tenantId).selectFrom('audit_entries').selectAll().orderBy('seq');
       if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);

@@ -4,6 +4,12 @@ import type { AuditEntry, ChainPoint } from './chain.js';
 
 export interface AuditStore {
   append(tenantId: string, build: (head: ChainPoint | null) => AuditEntry): Promise<AuditEntry>;
+  /**
+   * Like `append` for several entries at once: reads the head once, stores the entries `build`
+   * chains from it and moves the head once, atomically. Optional: without it they are appended
+   * one by one.
+   */
+  appendMany?(tenantId: string, build: (head: ChainPoint | null) => AuditEntry[]): Promise<AuditEntry[]>;
   /** Entries in sequence order (by the stored `seq`), after `afterSeq`, at most `limit`. */
   list(tenantId: string, options?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
   head(tenantId: string): Promise<ChainPoint | null>;
@@ -31,6 +37,14 @@ export function createMemoryAuditStore(): AuditStore & { rows(tenantId: string):
       rows(tenantId).push(entry);
       heads.set(tenantId, { seq: entry.seq, hash: entry.hash });
       return structuredClone(entry);
+    },
+    async appendMany(tenantId, build) {
+      const built = build(heads.get(tenantId) ?? null);
+      const last = built.at(-1);
+      if (!last) return [];
+      rows(tenantId).push(...built);
+      heads.set(tenantId, { seq: last.seq, hash: last.hash });
+      return structuredClone(built);
     },
     async list(tenantId, options = {}) {
       const after = options.afterSeq ?? Number.NEGATIVE_INFINITY;

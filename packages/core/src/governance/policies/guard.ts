@@ -29,6 +29,8 @@ export interface GuardOptions {
 
 export interface Guard {
   authorize(tenant: TenantAttributes, request: AuthorizationRequest): Promise<PolicyDecision>;
+  /** The decision alone, not reported to `onDecision`: for probes that are not requests to act (which models may I use?). */
+  evaluate(tenant: TenantAttributes, request: AuthorizationRequest): Promise<PolicyDecision>;
   /** Resolves with the decision when allowed; otherwise throws `AuterityError('forbidden')`. */
   assertAllowed(tenant: TenantAttributes, request: AuthorizationRequest): Promise<PolicyDecision>;
   /** Drops a tenant's compiled policies after they changed. */
@@ -70,6 +72,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
 
   return {
     authorize,
+    evaluate: async (tenant, request) => (await policySetFor(tenant.id)).evaluate(request, tenant),
     async assertAllowed(tenant, request) {
       const decision = await authorize(tenant, request);
       if (!decision.allowed) throw forbiddenError(request, decision);

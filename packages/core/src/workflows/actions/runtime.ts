@@ -24,6 +24,44 @@ export function nativeKind(action: AnyAction): 'delay' | 'event.wait' | undefine
   return (action as Partial<NativeActionMarker>)[NATIVE_KIND];
 }
 
+/** What a built-in asks for when it parks its step: a durable wait for one event, no slot held. */
+export interface ParkRequest {
+  /** The event's name (the engine's own events, such as `approval.decided`, included). */
+  event: string;
+  /** Payload fields the event must carry with exactly these values. */
+  match: Record<string, string>;
+}
+
+/**
+ * Thrown by `ActionRuntime.park`: the scheduler hands the step back to the database until a
+ * matching event is buffered, then completes it through the action's resume hook (`RESUME`).
+ */
+export class ParkStep {
+  constructor(readonly request: ParkRequest) {}
+}
+
+/** A matched event, as the resume hook sees it. */
+export interface ResumeEvent {
+  name: string;
+  payload: unknown;
+  at: number;
+}
+
+/**
+ * The hook of an action that parks: turns the event that ended the wait into the step's output, or
+ * throws to fail the step. Synchronous and free of I/O, so any engine (after a restart, or another
+ * one sharing the database) completes the step the same way.
+ */
+export const RESUME = Symbol.for('auterity.workflows.resume');
+
+export interface ResumableMarker {
+  readonly [RESUME]: (event: ResumeEvent, step: { id: string }) => unknown;
+}
+
+export function resumeHook(action: AnyAction): ResumableMarker[typeof RESUME] | undefined {
+  return (action as Partial<ResumableMarker>)[RESUME];
+}
+
 export interface ChildRunResult {
   status: 'succeeded' | 'failed' | 'cancelled';
   output: unknown;
@@ -37,4 +75,6 @@ export interface ActionRuntime {
   context(): Record<string, unknown>;
   /** Looks an action up by name (foreach). */
   action(name: string): AnyAction | undefined;
+  /** Parks the step (`throw runtime.park(...)`); only for actions with a resume hook (`RESUME`). */
+  park(request: ParkRequest): ParkStep;
 }

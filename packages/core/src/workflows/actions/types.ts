@@ -12,7 +12,8 @@ export interface ActionRunContext<I> {
   /** 1 on the first attempt. */
   attempt: number;
   tenant: { id: string };
-  run: { id: string; workflowId: string; version: number };
+  /** `startedBy`: the actor who started the run through a tenant handle; null for webhook, cron, event and sub-workflow runs. */
+  run: { id: string; workflowId: string; version: number; startedBy: string | null };
   stepId: string;
   logger: Logger;
 }

@@ -16,7 +16,7 @@ import type { Logger } from '../../config/logger.js';
 import { AuterityError, isAuterityError } from '../../errors.js';
 import type { ExpressionCompiler } from '../../expressions/cel.js';
 import { createId } from '../../shared/ids.js';
-import { nativeKind, type ActionRuntime, type ChildRunResult } from '../actions/runtime.js';
+import { nativeKind, ParkStep, resumeHook, type ActionRuntime, type ChildRunResult, type ParkRequest } from '../actions/runtime.js';
 import type { ActionRunContext, AnyAction } from '../actions/types.js';
 import { renderTemplate, type CompiledStep, type CompiledWorkflow } from '../definitions/validate.js';
 import { runLifecycle, stepLifecycle, TERMINAL_RUN, type RunEventType as RunMachineEvent, type StepEventType } from '../machines/lifecycles.js';
@@ -63,6 +63,8 @@ export interface StartRunOptions {
   trigger: RunTriggerKind;
   runId?: string | undefined;
   parent?: { runId: string; stepId: string } | undefined;
+  /** The actor starting the run through a tenant handle; absent for trigger-started runs. */
+  startedBy?: string | undefined;
 }
 
 const SETTLED = new Set(['succeeded', 'skipped']);
@@ -379,6 +381,7 @@ export class WorkflowExecutor {
       createdAt: now,
       updatedAt: now,
       parent: options.parent,
+      startedBy: options.startedBy ?? null,
       deadLettered: false,
       dueAt: now,
       waitEvents: [],
@@ -629,7 +632,7 @@ export class WorkflowExecutor {
         },
         attempt,
         tenant: { id: run.tenantId },
-        run: { id: run.id, workflowId: run.workflowId, version: run.version },
+        run: { id: run.id, workflowId: run.workflowId, version: run.version, startedBy: run.startedBy ?? null },
         stepId: step.id,
         logger: this.#o.logger,
       };
@@ -637,6 +640,7 @@ export class WorkflowExecutor {
         runChild: (ctx, workflowId, input, version) => this.#runChild(ctx, workflowId, input, version),
         context: () => this.#context(l),
         action: (name) => this.#o.actions.get(name),
+        park: (request) => new ParkStep(request),
       };
       const pending = abortable((step.action.run as (c: ActionRunContext<unknown>, r: ActionRuntime) => unknown)(context, runtime), controller);
       release();
@@ -645,9 +649,16 @@ export class WorkflowExecutor {
       if (this.#current(l, step, attempt)) this.#succeedStep(l, step, state, output ?? null);
     } catch (error) {
       if (!this.#current(l, step, attempt)) return;
+      // Only an action that can resume may park (not, say, one called by foreach on its behalf).
+      if (error instanceof ParkStep && resumeHook(step.action)) return await this.#park(l, step, state, error.request);
       const reason = controller.reason;
       if (controller.aborted && reason instanceof StepAbort && reason.reason !== 'timeout') return;
-      const cause = controller.aborted && reason instanceof StepAbort ? new AuterityError('unavailable', reason.message, { details: { reason: 'timeout' } }) : error;
+      const cause =
+        controller.aborted && reason instanceof StepAbort
+          ? new AuterityError('unavailable', reason.message, { details: { reason: 'timeout' } })
+          : error instanceof ParkStep
+            ? new AuterityError('invalid_input', `steps.${step.id}: an action that waits (such as approval.request) cannot run inside "${step.action.name}"`)
+            : error;
       this.#failOrRetry(l, step, state, cause);
     } finally {
       if (timeout !== undefined) this.#o.clock.clearTimeout(timeout);
@@ -694,6 +705,25 @@ export class WorkflowExecutor {
   }
 
   /**
+   * An action parked its step: like event.wait, the wait is durable and holds no step slot; the
+   * buffer window makes an event emitted while the action was still running count. The step's
+   * `timeoutMs`, if any, keeps bounding the whole step.
+   */
+  async #park(l: Loaded, step: CompiledStep, state: StepState, request: ParkRequest): Promise<void> {
+    const startedAt = state.startedAt ?? this.#o.clock.now();
+    state.wait = {
+      event: request.event,
+      match: { ...request.match },
+      parked: true,
+      since: startedAt - this.#o.eventBufferMs,
+      timeoutAt: step.timeoutMs === undefined ? undefined : startedAt + step.timeoutMs,
+    };
+    this.#stepDone(l, step.id);
+    this.#markDirty(l);
+    await this.#resolveWaits(l);
+  }
+
+  /**
    * The oldest buffered event that satisfies a pending wait. Matching reads the durable event
    * buffer, never a message in memory: whichever engine holds the run when the wait is evaluated
    * sees every event persisted before, whichever engine it was emitted through.
@@ -701,8 +731,15 @@ export class WorkflowExecutor {
   async #findMatch(l: Loaded, step: CompiledStep, wait: StepWait): Promise<BufferedEvent | undefined> {
     const events = await this.#o.store.findEvents(l.run.tenantId, wait.event, wait.since);
     const filter = wait.filter ? this.#o.conditions.compile(wait.filter, { path: `steps.${step.id}.input.filter` }) : undefined;
-    const base = this.#context(l);
-    return events.find((event) => !filter || filter.test({ ...base, event: { name: event.name, payload: event.payload, at: event.at } }));
+    const match = wait.match ? Object.entries(wait.match) : [];
+    const base = filter ? this.#context(l) : undefined;
+    return events.find((event) => {
+      if (match.length) {
+        const payload = event.payload;
+        if (typeof payload !== 'object' || payload === null || !match.every(([key, value]) => (payload as Record<string, unknown>)[key] === value)) return false;
+      }
+      return !filter || filter.test({ ...base, event: { name: event.name, payload: event.payload, at: event.at } });
+    });
   }
 
   /** Matches event.wait steps against buffered events; times out the overdue ones. */
@@ -715,12 +752,29 @@ export class WorkflowExecutor {
       const match = await this.#findMatch(l, step, wait);
       // Checked again after the await: a wait completes once (the step machine allows one SUCCEED).
       if (l.lost || state.status !== 'running' || state.wait !== wait) continue;
-      if (match) {
+      if (match && wait.parked) {
+        this.#resumeParked(l, step, state, match);
+      } else if (match) {
         this.#succeedStep(l, step, state, { event: match.name, payload: match.payload, at: match.at });
       } else if (wait.timeoutAt !== undefined && wait.timeoutAt <= now) {
         this.#failOrRetry(l, step, state, new AuterityError('unavailable', `step "${step.id}" waited for event "${wait.event}" until its timeout`, { details: { reason: 'timeout' } }));
       }
     }
+  }
+
+  /** A parked step's event arrived: its action's resume hook gives the output or the failure. */
+  #resumeParked(l: Loaded, step: CompiledStep, state: StepState, event: BufferedEvent) {
+    let output: unknown;
+    try {
+      const hook = resumeHook(step.action);
+      if (!hook) throw new AuterityError('internal', `action "${step.action.name}" cannot resume a parked step`);
+      output = hook({ name: event.name, payload: event.payload, at: event.at }, { id: step.id });
+      if (step.action.output) output = step.action.output.parse(output);
+    } catch (error) {
+      this.#failOrRetry(l, step, state, error);
+      return;
+    }
+    this.#succeedStep(l, step, state, output ?? null);
   }
 
   #succeedStep(l: Loaded, step: CompiledStep, state: StepState, output: unknown) {
@@ -854,6 +908,9 @@ export class WorkflowExecutor {
     if (this.#closed) return;
     const l = this.#loaded.get(runKey(tenantId, runId));
     if (l) {
+      // A run loaded here but no longer running is being handed back: `#unload` looks at its waits
+      // again once that is durable. Changing it now would race the release.
+      if (l.run.status !== 'running') return;
       await this.#resolveWaits(l);
       this.#drive(l);
       return;
@@ -872,7 +929,8 @@ export class WorkflowExecutor {
   /** Wakes loaded runs whose event.wait may match `name` (events emitted through this engine). */
   async eventArrived(tenantId: string, name: string): Promise<void> {
     for (const l of Array.from(this.#loaded.values())) {
-      if (l.run.tenantId !== tenantId) continue;
+      // Runs being handed back (waiting, paused) are looked at again by `#unload` (see `wake`).
+      if (l.run.tenantId !== tenantId || l.run.status !== 'running') continue;
       if (Object.values(l.run.steps).some((s) => s.wait?.event === name)) {
         await this.#resolveWaits(l);
         this.#drive(l);
@@ -1026,6 +1084,9 @@ export class WorkflowExecutor {
   async close(): Promise<void> {
     this.#closed = true;
     for (const l of this.#loaded.values()) {
+      // Left to their leases as they are: a step aborted here must not move its run on (to
+      // `waiting` with nothing to wait for); the next engine re-runs it with the same key.
+      l.lost = true;
       if (l.timer !== undefined) this.#o.clock.clearTimeout(l.timer);
       for (const controller of l.inflight.values()) controller.abort(new StepAbort('lost', 'the engine is shutting down'));
     }

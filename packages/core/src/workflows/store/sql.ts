@@ -28,6 +28,7 @@ function toRow(run: RunState): Omit<RunRow, 'lease_owner' | 'lease_until' | 'con
     seq: run.seq,
     dead_lettered: run.deadLettered ? 1 : 0,
     parent_run_id: run.parent?.runId ?? null,
+    started_by: run.startedBy ?? null,
     due_at: run.dueAt,
     wait_events: run.waitEvents.length ? `|${run.waitEvents.join('|')}|` : null,
     created_at: run.createdAt,
@@ -37,8 +38,9 @@ function toRow(run: RunState): Omit<RunRow, 'lease_owner' | 'lease_until' | 'con
   };
 }
 
-function fromRow(row: Pick<RunRow, 'snapshot' | 'due_at' | 'control' | 'status'>): RunState {
+function fromRow(row: Pick<RunRow, 'snapshot' | 'due_at' | 'control' | 'status' | 'started_by'>): RunState {
   const run = JSON.parse(row.snapshot) as RunState;
+  run.startedBy = row.started_by;
   // Columns others may change without the snapshot (event wake-ups, remote controls) win.
   run.dueAt = row.due_at === null ? null : Number(row.due_at);
   run.control = row.control === 'pause' || row.control === 'cancel' ? row.control : undefined;
@@ -194,12 +196,12 @@ export class SqlWorkflowStore implements WorkflowStore {
   }
 
   async loadRun(tenantId: string, runId: string): Promise<RunState | undefined> {
-    const row = await this.#scope(tenantId).selectFrom('workflow_runs').select(['snapshot', 'due_at', 'control', 'status']).where('id', '=', runId).executeTakeFirst();
+    const row = await this.#scope(tenantId).selectFrom('workflow_runs').select(['snapshot', 'due_at', 'control', 'status', 'started_by']).where('id', '=', runId).executeTakeFirst();
     return row && fromRow(row);
   }
 
   async listRuns(tenantId: string, filter: RunFilter): Promise<RunState[]> {
-    let query = this.#scope(tenantId).selectFrom('workflow_runs').select(['snapshot', 'due_at', 'control', 'status']);
+    let query = this.#scope(tenantId).selectFrom('workflow_runs').select(['snapshot', 'due_at', 'control', 'status', 'started_by']);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.workflowId) query = query.where('workflow_id', '=', filter.workflowId);
     if (filter.deadLettered !== undefined) query = query.where('dead_lettered', '=', filter.deadLettered ? 1 : 0);

@@ -12,6 +12,10 @@ export interface SerializedError {
 export interface StepWait {
   event: string;
   filter?: string | undefined;
+  /** Payload fields the event must carry with exactly these values (waits parked by an action). */
+  match?: Record<string, string> | undefined;
+  /** Parked by its action (not `event.wait`): the action's resume hook turns the event into the output. */
+  parked?: boolean | undefined;
   /** Events emitted at or after this instant match (the buffering window starts here). */
   since: number;
   timeoutAt?: number | undefined;
@@ -54,6 +58,8 @@ export interface RunState {
   finishedAt?: number | undefined;
   updatedAt: number;
   parent?: { runId: string; stepId: string } | undefined;
+  /** The actor who started the run through a tenant handle; null (or absent) for trigger-started runs. */
+  startedBy?: string | null | undefined;
   deadLettered: boolean;
   /** When an engine must next look at the run (queued, running, timers); null when nothing is due. */
   dueAt: number | null;

@@ -11,13 +11,13 @@ import {
   type ColumnDef,
   type ColumnVisibilityState,
   type PaginationState,
-  type Row,
   type RowSelectionState,
   type SortingState,
   type Updater,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  useContext,
   useDeferredValue,
   useEffect,
   useId,
@@ -25,10 +25,13 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
+  type FocusEvent,
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import { useAppearance } from '../../appearance/context.js';
+import { AppearanceContext, elementProps, type Modifiers } from '../../appearance/context.js';
+import type { AppearanceElementKey } from '../../appearance/types.js';
 import { useLocale, useTranslations } from '../../i18n/context.js';
 import {
   ChevronEndIcon,
@@ -48,15 +51,16 @@ import {
   DropdownMenuTrigger,
 } from '../dropdown-menu/dropdown-menu.js';
 import { Skeleton } from '../skeleton/skeleton.js';
+import { DataTableRow, type RowColumn, type RowShared } from './data-table-row.js';
 import { accessorOf, processRows } from './processing.js';
 import type { DataTableColumn, DataTableProps, DataTableSort } from './types.js';
 
-// TanStack Table v9 owns the table's state and column/row APIs: sorting, search, column
-// visibility, row selection and pagination. It runs in manual mode and models only the rows on
-// screen (a page, or the virtualised window), while ./processing.ts searches and sorts an index
-// array. Its client-side row models allocate several objects per row, which at 100,000 rows costs
-// 0.5-1 s on first render; an index array costs one number per row. Registered once at module
-// scope (v9: features must be stable).
+// TanStack Table v9 owns the table's state and column APIs: sorting, search, column visibility,
+// row selection and pagination, in manual mode. It models no rows: ./processing.ts searches and
+// sorts an index array (its client-side row models allocate several objects per row, 0.5-1 s at
+// 100,000 rows), and the rows on screen (a page, or the virtualised window) render straight from
+// the data as memoised <DataTableRow>s that reuse their elements as the window moves (renderRows).
+// Registered once at module scope (v9: features must be stable).
 const features = tableFeatures({
   rowSortingFeature,
   columnFilteringFeature,
@@ -66,7 +70,7 @@ const features = tableFeatures({
   rowPaginationFeature,
 });
 type Features = typeof features;
-type TableRow<TData extends object> = Row<Features, TData>;
+const NO_ROWS: never[] = [];
 
 const DEFAULT_PAGE_SIZES = [10, 25, 50, 100] as const;
 const EMPTY_SORTING: readonly DataTableSort[] = [];
@@ -132,7 +136,13 @@ export function DataTable<TData extends object>({
   className,
   style,
 }: DataTableProps<TData>) {
-  const el = useAppearance();
+  const elements = useContext(AppearanceContext);
+  // Classes and styles of the parts (useAppearance's, kept the same function while the appearance is).
+  const el = useMemo(
+    () => (key: AppearanceElementKey, modifiers?: Modifiers, extraClass?: string, extraStyle?: CSSProperties) =>
+      elementProps(elements, key, modifiers, extraClass, extraStyle),
+    [elements],
+  );
   const t = useTranslations();
   const { locale } = useLocale();
   const captionId = useId();
@@ -181,7 +191,9 @@ export function DataTable<TData extends object>({
     count: virtualized ? totalRows : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 8,
+    // Rows beyond the viewport on each side: enough for keyboard paging and fast scrolling, few
+    // enough that a frame renders little.
+    overscan: 5,
     initialRect: { width: 0, height: viewport },
     enabled: virtualized,
   });
@@ -189,16 +201,11 @@ export function DataTable<TData extends object>({
   // Positions (0-based, in processed order) of the rows rendered now: a page or the window.
   const firstPosition = virtualized ? (virtualItems[0]?.index ?? 0) : pageIndex * pagination.pageSize;
   const renderedCount = virtualized ? virtualItems.length : Math.max(0, Math.min(pagination.pageSize, totalRows - firstPosition));
-  const windowData = useMemo(
-    () => Array.from({ length: renderedCount }, (_, i) => data[order ? order[firstPosition + i]! : firstPosition + i]!),
-    [data, order, firstPosition, renderedCount],
-  );
 
   const table = useTable<Features, TData>({
     features,
     columns: columnDefs,
-    data: windowData,
-    getRowId: (row, index) => getRowId(row, dataIndexAt(firstPosition + index)),
+    data: NO_ROWS,
     state: { sorting, globalFilter: search, pagination: { pageIndex, pageSize: pagination.pageSize }, columnVisibility, rowSelection },
     onSortingChange: (updater: Updater<SortingState>) => {
       const next = functionalUpdate(updater, sorting);
@@ -219,7 +226,6 @@ export function DataTable<TData extends object>({
     autoResetPageIndex: false,
   });
 
-  const rows = table.getRowModel().rows;
   const visibleColumns = table.getVisibleLeafColumns();
   const columnCount = visibleColumns.length + (selectable ? 1 : 0);
   const selectedCount = Object.keys(rowSelection).length;
@@ -266,12 +272,30 @@ export function DataTable<TData extends object>({
       virtualizer.scrollToIndex(target, { align: 'center' });
     }
   };
+  // The position of the row holding focus (the row or its checkbox), null when focus is elsewhere.
+  const focusedPosition = useRef<number | null>(null);
+  const onBodyFocus = (event: FocusEvent<HTMLTableSectionElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('tr[data-index]');
+    focusedPosition.current = row ? Number(row.dataset.index) : null;
+  };
+  const onBodyBlur = (event: FocusEvent<HTMLTableSectionElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) focusedPosition.current = null;
+  };
   useClientLayoutEffect(() => {
-    if (pendingFocus.current === null) return;
-    const element = rowElement(pendingFocus.current);
-    if (element) {
-      pendingFocus.current = null;
-      element.focus();
+    if (pendingFocus.current !== null) {
+      const element = rowElement(pendingFocus.current);
+      if (element) {
+        pendingFocus.current = null;
+        element.focus();
+      }
+    }
+    // A focused row scrolled out of the window has handed its <tr> to another row (see renderRows):
+    // let focus go, as it would if the element had been removed, rather than sit on another row.
+    const focused = document.activeElement;
+    if (focusedPosition.current === null || !(focused instanceof HTMLElement) || !bodyRef.current?.contains(focused)) return;
+    if (focused.closest<HTMLElement>('tr[data-index]')?.dataset.index !== String(focusedPosition.current)) {
+      focusedPosition.current = null;
+      focused.blur();
     }
   });
   const tabbablePosition =
@@ -282,7 +306,8 @@ export function DataTable<TData extends object>({
     const target = event.target as HTMLElement;
     if (target.tagName !== 'TR' || !target.dataset.index) return;
     const position = Number(target.dataset.index);
-    const row = rows[position - firstPosition];
+    const inWindow = position >= firstPosition && position < firstPosition + renderedCount;
+    const row = inWindow ? data[dataIndexAt(position)] : undefined;
     const moves: Record<string, number> = {
       ArrowDown: position + 1,
       ArrowUp: position - 1,
@@ -297,79 +322,201 @@ export function DataTable<TData extends object>({
       focusRow(next);
     } else if (event.key === ' ' && selectable && row) {
       event.preventDefault();
-      row.toggleSelected();
+      toggleRow(getRowId(row, dataIndexAt(position)));
     } else if (event.key === 'Enter' && onRowActivate && row) {
       event.preventDefault();
-      onRowActivate(row.original);
+      onRowActivate(row);
     }
   };
 
   // ---- rendering ------------------------------------------------------------------------------
-  const firstColumn = columns[0];
-  const rowLabel = (row: TableRow<TData>) =>
-    getRowLabel?.(row.original) ?? (firstColumn ? String(row.getValue(firstColumn.id) ?? row.id) : row.id);
+  const toggleRow = (id: string) => {
+    const next: RowSelectionState = { ...rowSelection };
+    if (next[id]) delete next[id];
+    else next[id] = true;
+    updateSelection(next);
+  };
+  // Row handlers read the latest render's state, so the object rows share stays the same while scrolling.
+  const latest = useRef({ toggleRow, toggleAll, onRowActivate, setActivePosition });
+  latest.current = { toggleRow, toggleAll, onRowActivate, setActivePosition };
 
-  const renderCell = (row: TableRow<TData>) =>
-    row.getVisibleCells().map((cell) => {
-      const column = columnsById.get(cell.column.id);
-      const value = cell.getValue();
-      const content: ReactNode = column?.cell ? column.cell(value, row.original) : value == null ? '' : String(value);
-      return (
-        <td key={cell.id} {...el('data-table__cell', [column?.align && column.align !== 'start' && column.align])}>
-          {content}
-        </td>
+  const visibleIds = visibleColumns.map((column) => column.id).join('\u0000');
+  const interactive = Boolean(onRowActivate);
+  const rowShared = useMemo((): RowShared<TData> => {
+    const firstColumn = columns[0];
+    const readFirst = firstColumn && accessorOf(firstColumn);
+    const rowStyle = virtualized ? { blockSize: rowHeight } : undefined;
+    const rowColumns: RowColumn<TData>[] = [];
+    for (const id of visibleIds ? visibleIds.split('\u0000') : []) {
+      const column = columnsById.get(id);
+      if (!column) continue;
+      const align = column.align && column.align !== 'start' && column.align;
+      rowColumns.push({ id, cellProps: elementProps(elements, 'data-table__cell', [align]), read: accessorOf(column), cell: column.cell });
+    }
+    return {
+      columns: rowColumns,
+      rowProps: elementProps(elements, 'data-table__row', [interactive && 'interactive'], undefined, rowStyle),
+      selectedRowProps: elementProps(elements, 'data-table__row', ['selected', interactive && 'interactive'], undefined, rowStyle),
+      checkboxCellProps: elementProps(elements, 'data-table__cell', ['checkbox']),
+      checkboxProps: elementProps(elements, 'data-table__checkbox'),
+      selectable,
+      interactive,
+      selectLabel: (row, id) => {
+        const first = readFirst?.(row);
+        return t('dataTable.selectRow', { row: getRowLabel?.(row) ?? (first == null ? id : String(first)) });
+      },
+      onToggle: (id) => latest.current.toggleRow(id),
+      onActivate: (row) => latest.current.onRowActivate?.(row),
+      onFocusRow: (position) => latest.current.setActivePosition(position),
+    };
+  }, [elements, columns, columnsById, visibleIds, virtualized, rowHeight, interactive, selectable, t, getRowLabel]);
+
+  // Rows are keyed by their position modulo the largest number of rows ever rendered at once, not
+  // by row id: the positions on screen are consecutive, so a row keeps its <tr> for as long as it
+  // stays on screen, and a row entering the window takes over the <tr> of one that left (a page
+  // change or a sort updates rows in place the same way). Jumping a whole window (a fast scroll,
+  // PageDown, End) then updates the text and attributes of the rows already there instead of
+  // building ~22 rows of DOM and tearing down as many; that churn (creation, removal from the
+  // table, then garbage collection) was most of a scroll frame's cost.
+  const slots = useRef(0);
+  slots.current = Math.max(slots.current, renderedCount);
+  const renderRows = () => {
+    const rendered: ReactNode[] = [];
+    for (let position = firstPosition; position < firstPosition + renderedCount; position++) {
+      const index = dataIndexAt(position);
+      const row = data[index]!;
+      const id = getRowId(row, index);
+      rendered.push(
+        <DataTableRow
+          key={position % slots.current}
+          row={row}
+          id={id}
+          position={position}
+          selected={rowSelection[id] === true}
+          tabbable={position === tabbablePosition}
+          shared={rowShared}
+        />,
       );
-    });
+    }
+    return rendered;
+  };
 
-  const renderRow = (row: TableRow<TData>, position: number) => {
-    const selected = row.getIsSelected();
+  // The toolbar, the header row and the status don't change while scrolling: each is worked out
+  // again only when what it shows changes, so a scroll frame renders the body rows and little else.
+  const sortedColumn = sorting[0];
+  const sortedHeader = sortedColumn && columnsById.get(sortedColumn.id)?.header;
+  const sortedDesc = Boolean(sortedColumn?.desc);
+  const statusParts = useMemo(() => {
+    const parts = [t('dataTable.rowCount', { count: totalRows })];
+    if (selectable && selectedCount > 0) parts.push(t('dataTable.selectedCount', { count: selectedCount }));
+    if (sortedHeader) {
+      parts.push(
+        t('dataTable.sortedBy', { column: sortedHeader, direction: t(sortedDesc ? 'dataTable.descending' : 'dataTable.ascending') }),
+      );
+    }
+    return parts;
+  }, [t, totalRows, selectable, selectedCount, sortedHeader, sortedDesc]);
+
+  const toolbarElement = useMemo(() => {
+    if (!searchable && !columnToggle && !toolbar) return null;
+    const hideableColumns = columns.filter((column) => column.hideable ?? true);
     return (
-      <tr
-        key={row.id}
-        data-index={position}
-        aria-rowindex={position + 2}
-        tabIndex={position === tabbablePosition ? 0 : -1}
-        onFocus={(event) => event.target === event.currentTarget && setActivePosition(position)}
-        onClick={onRowActivate ? () => onRowActivate(row.original) : undefined}
-        data-state={selected ? 'selected' : undefined}
-        {...el('data-table__row', [selected && 'selected', onRowActivate && 'interactive'], undefined, virtualized ? { blockSize: rowHeight } : undefined)}
-      >
+      <div {...el('data-table__toolbar')}>
+        {searchable && (
+          <div {...el('data-table__search')}>
+            <SearchIcon />
+            <input
+              type="search"
+              {...el('data-table__search-input')}
+              value={search}
+              placeholder={t('dataTable.search')}
+              aria-label={t('dataTable.searchLabel')}
+              onChange={(event) => {
+                setSearch(event.target.value);
+                setPagination((p) => ({ ...p, pageIndex: 0 }));
+              }}
+            />
+          </div>
+        )}
+        {toolbar}
+        {columnToggle && hideableColumns.length > 0 && (
+          <DropdownMenu>
+            <DropdownMenuTrigger asChild>
+              <Button variant="outline" size="sm" {...el('data-table__columns-trigger')}>
+                <ColumnsIcon />
+                {t('dataTable.columns')}
+              </Button>
+            </DropdownMenuTrigger>
+            <DropdownMenuContent align="end">
+              <DropdownMenuLabel>{t('dataTable.toggleColumns')}</DropdownMenuLabel>
+              {hideableColumns.map((column) => {
+                const visible = columnVisibility[column.id] !== false;
+                return (
+                  <DropdownMenuCheckboxItem
+                    key={column.id}
+                    checked={visible}
+                    disabled={visible && visibleColumns.length === 1}
+                    onCheckedChange={(value) => setColumnVisibility((state) => ({ ...state, [column.id]: value === true }))}
+                    onSelect={(event) => event.preventDefault()}
+                  >
+                    {column.header}
+                  </DropdownMenuCheckboxItem>
+                );
+              })}
+            </DropdownMenuContent>
+          </DropdownMenu>
+        )}
+      </div>
+    );
+  }, [el, searchable, columnToggle, toolbar, search, t, columns, columnVisibility, visibleColumns]);
+
+  const headerRow = useMemo(() => {
+    return (
+      <tr {...el('data-table__header-row')} aria-rowindex={1}>
         {selectable && (
-          <td {...el('data-table__cell', ['checkbox'])}>
+          <th scope="col" {...el('data-table__header', ['checkbox'])}>
             <input
               type="checkbox"
               {...el('data-table__checkbox')}
-              checked={selected}
-              disabled={!row.getCanSelect()}
-              aria-label={t('dataTable.selectRow', { row: rowLabel(row) })}
-              onChange={row.getToggleSelectedHandler()}
-              onClick={(event) => event.stopPropagation()}
-              tabIndex={-1}
+              checked={allSelected}
+              ref={(input) => {
+                if (input) input.indeterminate = someSelected;
+              }}
+              disabled={totalRows === 0}
+              aria-label={t('dataTable.selectAll')}
+              onChange={() => latest.current.toggleAll()}
             />
-          </td>
+          </th>
         )}
-        {renderCell(row)}
+        {visibleColumns.map((column) => {
+          const def = columnsById.get(column.id);
+          const direction = column.getIsSorted();
+          const canSort = sortable && column.getCanSort();
+          const primary = sorting[0]?.id === column.id;
+          return (
+            <th
+              key={column.id}
+              scope="col"
+              aria-sort={primary && direction ? (direction === 'asc' ? 'ascending' : 'descending') : undefined}
+              {...el('data-table__header', [def?.align && def.align !== 'start' && def.align, canSort && 'sortable'])}
+            >
+              {canSort ? (
+                <button type="button" {...el('data-table__sort')} onClick={column.getToggleSortingHandler()}>
+                  {def?.header ?? column.id}
+                  <SortIcon sorted={direction} {...el('data-table__sort-icon', [direction || 'none'])} />
+                </button>
+              ) : (
+                (def?.header ?? column.id)
+              )}
+            </th>
+          );
+        })}
       </tr>
     );
-  };
-
-  const sortedColumn = sorting[0];
-  const sortedHeader = sortedColumn && columnsById.get(sortedColumn.id)?.header;
-  const statusParts = [t('dataTable.rowCount', { count: totalRows })];
-  if (selectable && selectedCount > 0) statusParts.push(t('dataTable.selectedCount', { count: selectedCount }));
-  if (sortedHeader) {
-    statusParts.push(
-      t('dataTable.sortedBy', {
-        column: sortedHeader,
-        direction: t(sortedColumn.desc ? 'dataTable.descending' : 'dataTable.ascending'),
-      }),
-    );
-  }
+  }, [el, selectable, allSelected, someSelected, totalRows, t, visibleColumns, columnsById, sorting, sortable]);
 
   const from = totalRows === 0 ? 0 : firstPosition + 1;
   const to = firstPosition + renderedCount;
-  const hideableColumns = table.getAllLeafColumns().filter((column) => column.getCanHide());
-
   let body: ReactNode;
   if (loading) {
     body = Array.from({ length: Math.min(virtualized ? Math.ceil(viewport / rowHeight) : pagination.pageSize, 10) }, (_, i) => (
@@ -398,7 +545,7 @@ export function DataTable<TData extends object>({
             <td colSpan={columnCount} />
           </tr>
         )}
-        {rows.map((row, i) => renderRow(row, firstPosition + i))}
+        {renderRows()}
         {paddingEnd > 0 && (
           <tr aria-hidden="true" {...el('data-table__spacer')} style={{ blockSize: paddingEnd }}>
             {/* oxlint-disable-next-line jsx-a11y/control-has-associated-label -- an empty, hidden spacer cell */}
@@ -408,59 +555,12 @@ export function DataTable<TData extends object>({
       </>
     );
   } else {
-    body = rows.map((row, i) => renderRow(row, firstPosition + i));
+    body = renderRows();
   }
 
   return (
     <div {...el('data-table', [virtualized && 'virtualized'], className, style)}>
-      {(searchable || columnToggle || toolbar) && (
-        <div {...el('data-table__toolbar')}>
-          {searchable && (
-            <div {...el('data-table__search')}>
-              <SearchIcon />
-              <input
-                type="search"
-                {...el('data-table__search-input')}
-                value={search}
-                placeholder={t('dataTable.search')}
-                aria-label={t('dataTable.searchLabel')}
-                onChange={(event) => {
-                  setSearch(event.target.value);
-                  setPagination((p) => ({ ...p, pageIndex: 0 }));
-                }}
-              />
-            </div>
-          )}
-          {toolbar}
-          {columnToggle && hideableColumns.length > 0 && (
-            <DropdownMenu>
-              <DropdownMenuTrigger asChild>
-                <Button variant="outline" size="sm" {...el('data-table__columns-trigger')}>
-                  <ColumnsIcon />
-                  {t('dataTable.columns')}
-                </Button>
-              </DropdownMenuTrigger>
-              <DropdownMenuContent align="end">
-                <DropdownMenuLabel>{t('dataTable.toggleColumns')}</DropdownMenuLabel>
-                {hideableColumns.map((column) => {
-                  const visible = column.getIsVisible();
-                  return (
-                    <DropdownMenuCheckboxItem
-                      key={column.id}
-                      checked={visible}
-                      disabled={visible && visibleColumns.length === 1}
-                      onCheckedChange={(value) => column.toggleVisibility(value === true)}
-                      onSelect={(event) => event.preventDefault()}
-                    >
-                      {columnsById.get(column.id)?.header ?? column.id}
-                    </DropdownMenuCheckboxItem>
-                  );
-                })}
-              </DropdownMenuContent>
-            </DropdownMenu>
-          )}
-        </div>
-      )}
+      {toolbarElement}
       <div
         ref={scrollRef}
         {...el('data-table__scroll', undefined, undefined, virtualized ? { blockSize: cssLength(height) } : undefined)}
@@ -468,7 +568,7 @@ export function DataTable<TData extends object>({
         <table
           {...el('data-table__table', [virtualized && 'fixed'])}
           aria-labelledby={captionId}
-          aria-describedby={rows.length > 0 ? hintId : undefined}
+          aria-describedby={renderedCount > 0 ? hintId : undefined}
           aria-rowcount={loading ? undefined : totalRows + 1}
           aria-busy={loading || undefined}
         >
@@ -482,50 +582,11 @@ export function DataTable<TData extends object>({
             ))}
           </colgroup>
           <thead {...el('data-table__head')}>
-            <tr {...el('data-table__header-row')} aria-rowindex={1}>
-              {selectable && (
-                <th scope="col" {...el('data-table__header', ['checkbox'])}>
-                  <input
-                    type="checkbox"
-                    {...el('data-table__checkbox')}
-                    checked={allSelected}
-                    ref={(input) => {
-                      if (input) input.indeterminate = someSelected;
-                    }}
-                    disabled={totalRows === 0}
-                    aria-label={t('dataTable.selectAll')}
-                    onChange={toggleAll}
-                  />
-                </th>
-              )}
-              {visibleColumns.map((column) => {
-                const def = columnsById.get(column.id);
-                const direction = column.getIsSorted();
-                const canSort = column.getCanSort();
-                const primary = sorting[0]?.id === column.id;
-                return (
-                  <th
-                    key={column.id}
-                    scope="col"
-                    aria-sort={primary && direction ? (direction === 'asc' ? 'ascending' : 'descending') : undefined}
-                    {...el('data-table__header', [def?.align && def.align !== 'start' && def.align, canSort && 'sortable'])}
-                  >
-                    {canSort ? (
-                      <button type="button" {...el('data-table__sort')} onClick={column.getToggleSortingHandler()}>
-                        {def?.header ?? column.id}
-                        <SortIcon sorted={direction} {...el('data-table__sort-icon', [direction || 'none'])} />
-                      </button>
-                    ) : (
-                      (def?.header ?? column.id)
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
+            {headerRow}
           </thead>
           {/* Row keys are handled once here for every (focusable) row: see onBodyKeyDown. */}
           {/* oxlint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- delegated keyboard navigation of focusable rows */}
-          <tbody ref={bodyRef} {...el('data-table__body')} onKeyDown={onBodyKeyDown}>
+          <tbody ref={bodyRef} {...el('data-table__body')} onKeyDown={onBodyKeyDown} onFocus={onBodyFocus} onBlur={onBodyBlur}>
             {body}
           </tbody>
         </table>

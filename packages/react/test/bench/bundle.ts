@@ -1,13 +1,12 @@
-// A vitest browser command (runs in Node): bundles the DataTable benchmark harness for production,
-// the way a consumer's bundler would (React's production build, minified), and returns the code.
+// Bundles the DataTable benchmark harness for production, the way a consumer's bundler would
+// (React's production build, minified), and returns the code of one ES module.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserCommand } from 'vitest/node';
 import { workspaceAliases } from '../../../../tooling/testing/src/workspace-aliases.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const bundleDataTableBench: BrowserCommand<[]> = async () => {
+export async function bundleDataTableHarness({ minify = true }: { minify?: boolean } = {}): Promise<string> {
   const { build } = await import('vite');
   const result = await build({
     configFile: false,
@@ -19,7 +18,7 @@ export const bundleDataTableBench: BrowserCommand<[]> = async () => {
     resolve: { alias: workspaceAliases() },
     build: {
       write: false,
-      minify: process.env.BENCH_MINIFY !== '0',
+      minify,
       modulePreload: false,
       lib: { entry: path.join(here, 'datatable-harness.tsx'), formats: ['es'], fileName: 'harness' },
       rollupOptions: { output: { codeSplitting: false } },
@@ -30,5 +29,5 @@ export const bundleDataTableBench: BrowserCommand<[]> = async () => {
     if (!('output' in output)) continue;
     for (const chunk of output.output) if (chunk.type === 'chunk' && chunk.isEntry) return chunk.code;
   }
-  throw new Error('bundleDataTableBench: no entry chunk in the build output');
-};
+  throw new Error('bundleDataTableHarness: no entry chunk in the build output');
+}

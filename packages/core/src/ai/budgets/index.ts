@@ -1,0 +1,2 @@
+export { budgetsOptionsSchema, createBudgets, estimatePromptTokens } from './budgets.js';
+export type { ActualUsage, BudgetHold, Budgets, BudgetsOptions, DeferredConsume } from './budgets.js';
