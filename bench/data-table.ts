@@ -1,7 +1,9 @@
 // pnpm bench data-table [--runs N] [--trace]: the virtualised DataTable of @auterity/react with 100,000 rows
 // in headless Chromium (React's production build, minified, as users run it): first render (render
 // call to committed DOM) and the longest main-thread task (PerformanceObserver "longtask", i.e.
-// > 50 ms) while scrolling through 10,000 rows, 25 rows a frame. Each run is a fresh page. The
+// > 50 ms) while scrolling through 10,000 rows, 25 rows a frame, starting at the frame after the
+// first paint (with --settle MS, after the page has idled that long; long tasks in that time are
+// then reported on their own). Each run is a fresh page. The
 // peers are the targets: first render <= 150 ms, no long task over 50 ms while scrolling. One JSON
 // line per run, then the medians and worst values; the last line is the summary. With --trace,
 // each run also records a Chromium performance trace and breaks its long tasks down into script,
@@ -18,7 +20,7 @@ interface Figures {
 }
 interface Runner {
   runDataTableBench(
-    options: { rows: number; scrolledRows: number; rowHeight: number; rowsPerFrame: number },
+    options: { rows: number; scrolledRows: number; rowHeight: number; rowsPerFrame: number; settleMs: number },
     runs: number,
     onRun: (figures: Figures, index: number) => void,
     settings?: { trace?: boolean },
@@ -30,6 +32,8 @@ const LONG_TASK_TARGET_MS = 50;
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const trace = process.argv.includes('--trace');
+const settleArg = process.argv.indexOf('--settle');
+const settleMs = settleArg > 0 ? Number(process.argv[settleArg + 1]) : 0;
 
 // The harness lives with the React package (its browser code, Chromium launcher and bundler).
 const runnerPath = path.resolve(import.meta.dirname, '../packages/react/test/bench/run-in-chromium.ts');
@@ -43,7 +47,7 @@ const median = (values: number[]) => {
 };
 const round = (n: number) => Math.round(n * 100) / 100;
 
-const results = await runDataTableBench({ rows: 100_000, scrolledRows: 10_000, rowHeight: 40, rowsPerFrame: 25 }, runs, (figures, index) =>
+const results = await runDataTableBench({ rows: 100_000, scrolledRows: 10_000, rowHeight: 40, rowsPerFrame: 25, settleMs }, runs, (figures, index) =>
   emit({ run: index + 1, ...figures }),
   { trace },
 );
@@ -64,5 +68,10 @@ if (trace) {
 }
 line(`first render, median of ${runs}`, median(firstRender), FIRST_RENDER_TARGET_MS);
 line(`first render, worst of ${runs}`, Math.max(...firstRender), FIRST_RENDER_TARGET_MS);
-line(`longest task while scrolling 10,000 rows, median of ${runs}`, median(longestTask), LONG_TASK_TARGET_MS);
-line(`longest task while scrolling 10,000 rows, worst of ${runs}`, Math.max(...longestTask), LONG_TASK_TARGET_MS);
+const scrolling = `longest task while scrolling 10,000 rows${settleMs > 0 ? ` (after ${settleMs} ms idle)` : ''}`;
+if (settleMs > 0) {
+  const afterPaint = results.map((r) => Number(r['afterPaintLongestTaskMs'] ?? 0));
+  line(`longest task in the ${settleMs} ms idle after first paint, worst of ${runs}`, Math.max(...afterPaint), LONG_TASK_TARGET_MS);
+}
+line(`${scrolling}, median of ${runs}`, median(longestTask), LONG_TASK_TARGET_MS);
+line(`${scrolling}, worst of ${runs}`, Math.max(...longestTask), LONG_TASK_TARGET_MS);
