@@ -18,6 +18,10 @@ export interface BenchOptions {
 }
 
 export interface BenchFigures {
+  settleMs: number;
+  /** Longest task while the page idled after its first paint (0 without settleMs). */
+  afterPaintLongestTaskMs: number;
+  afterPaintTaskTimes: number[][];
   bench: string;
   rows: number;
   react: string;
