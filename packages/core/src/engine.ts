@@ -224,6 +224,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     billingCatalog: billing.catalog,
     authorize: (tenantId, principal, action, resource, context) =>
       governedHandle(tenantId, { id: principal.id, roles: [...principal.roles] }).check({ principal: { id: principal.id, roles: [...principal.roles] }, action, resource, ...(context && { context }) }),
+    policyRules: (tenantId, action) => governance.guard.rulesFor(tenantId, action),
     audit: (tenantId, entry) => governance.audit.append(tenantId, entry),
     auditMany: (tenantId, entries) => governance.audit.appendMany(tenantId, entries),
     scopeFor: (tenantId) => storage.scope(tenantId),

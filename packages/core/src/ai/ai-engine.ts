@@ -8,7 +8,7 @@ import { AuterityError, isAuterityError } from '../errors.js';
 import type { Catalog, TenantBilling } from '../billing/index.js';
 import { silentLogger, type Logger } from '../config/logger.js';
 import type { AuditEvent } from '../governance/audit/index.js';
-import { forbiddenError, type PolicyDecision } from '../governance/policies/index.js';
+import { forbiddenError, type PolicyDecision, type RuleReference } from '../governance/policies/index.js';
 import { createRedactor, redactorOptionsSchema, type Redactor, type RedactorOptions } from '../governance/redaction/index.js';
 import { createId } from '../shared/ids.js';
 import { parseInput } from '../shared/validation.js';
@@ -74,6 +74,12 @@ export interface AiEngineDeps {
    * to the audit chain.
    */
   authorize(tenantId: string, principal: AiPrincipal, action: string, resource: { id: string; [attribute: string]: unknown }, context?: Record<string, unknown>): Promise<PolicyDecision>;
+  /**
+   * The rules of the tenant's current policy set that can match an action (the same set `authorize`
+   * decides with). Optional: with it, the `ai:redact` probe is skipped when no policy rule could
+   * switch redaction on.
+   */
+  policyRules?(tenantId: string, action: string): Promise<readonly RuleReference[]>;
   /** Appends to the tenant's audit chain. */
   audit(tenantId: string, entry: AuditEvent): Promise<unknown>;
   /** Appends several entries in order, in one write; without it they are appended one by one. */
@@ -222,6 +228,8 @@ const MAX_QUEUES = 10_000;
 
 /** Policies compiled from role permissions (built-in and custom roles). */
 const ROLE_GRANT_POLICIES = new Set(['builtin-roles', 'tenant-roles']);
+/** A rule that switches redaction on: an allow of a policy rule, not of a role grant. */
+const grantsRedaction = (rule: RuleReference) => rule.effect === 'allow' && !ROLE_GRANT_POLICIES.has(rule.policyId);
 
 export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEngine {
   const parsed = aiOptionsSchema.safeParse(input);
@@ -313,9 +321,33 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
   const queues = new Map<string, TenantQueue>();
   let queued = 0;
 
+  // A tenant's storage scope, records and billing handles are stateless wrappers: built once per
+  // tenant (and dropped with idle queues) rather than on every call and batch.
+  interface TenantHandles {
+    records?: CallRecords;
+    billing?: TenantBilling;
+  }
+  const handles = new Map<string, TenantHandles>();
+  const handlesOf = (tenantId: string): TenantHandles => {
+    let found = handles.get(tenantId);
+    if (!found) {
+      if (handles.size >= MAX_QUEUES) handles.clear();
+      handles.set(tenantId, (found = {}));
+    }
+    return found;
+  };
+  const recordsFor = (tenantId: string): CallRecords => {
+    const found = handlesOf(tenantId);
+    return (found.records ??= createCallRecords(deps.scopeFor(tenantId)));
+  };
+  const billingFor = (tenantId: string): TenantBilling => {
+    const found = handlesOf(tenantId);
+    return (found.billing ??= deps.billingFor(tenantId));
+  };
+
   const writeCalls = async (tenantId: string, calls: CallRecordInput[]) => {
     if (calls.length === 0) return;
-    const records = createCallRecords(deps.scopeFor(tenantId));
+    const records = recordsFor(tenantId);
     try {
       await records.recordMany(calls);
       return;
@@ -350,7 +382,7 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
   };
   const writeUsage = async (tenantId: string, consumes: Map<string, DeferredConsume>) => {
     if (consumes.size === 0) return;
-    const tenantBilling = deps.billingFor(tenantId);
+    const tenantBilling = billingFor(tenantId);
     for (const usage of consumes.values()) {
       try {
         await tenantBilling.consume(usage.feature, usage.amount, usage.apiKeyId !== undefined ? { apiKeyId: usage.apiKeyId } : {});
@@ -448,9 +480,8 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
   const forTenant = (tenantId: string, principal: AiPrincipal, tenantOptions: { apiKeyId?: string } = {}): TenantAi => {
     const who: AiPrincipal = { id: principal.id, roles: [...principal.roles] };
     const apiKeyId = tenantOptions.apiKeyId;
-    let records: CallRecords | undefined;
-    const recordsOf = () => (records ??= createCallRecords(deps.scopeFor(tenantId)));
-    const billing = () => deps.billingFor(tenantId);
+    const recordsOf = () => recordsFor(tenantId);
+    const billing = () => billingFor(tenantId);
 
     const record = async (call: CallRecordInput) => {
       try {
@@ -500,8 +531,10 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
       }
       // Redaction is switched on by a policy rule (ISV's or tenant's) allowing `ai:redact`; role grants
       // don't count, or the `admin` role's `*` would redact every admin's prompts.
-      const redact = await deps.authorize(tenantId, who, 'ai:redact', { id: 'model:*' }, { route: request.model });
-      const redactByPolicy = redact.allowed && redact.matched.some((rule) => rule.effect === 'allow' && !ROLE_GRANT_POLICIES.has(rule.policyId));
+      // No allow rule outside the role grants can match `ai:redact`: the probe could only say no.
+      const mayRedact = deps.policyRules ? (await deps.policyRules(tenantId, 'ai:redact')).some(grantsRedaction) : true;
+      const redact = mayRedact ? await deps.authorize(tenantId, who, 'ai:redact', { id: 'model:*' }, { route: request.model }) : undefined;
+      const redactByPolicy = redact !== undefined && redact.allowed && redact.matched.some(grantsRedaction);
       if (!redactByPolicy) return { request, candidates, allowed, redactions: 0 };
       let redactions = 0;
       const clean = (text: string) => {

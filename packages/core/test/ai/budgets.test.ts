@@ -38,6 +38,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
     expect(refused.details).toMatchObject({ feature: 'ai_tokens', limit: 100, used: 100 });
     expect((refused.details as { resetsAt: number }).resetsAt).toBeGreaterThan(Date.now());
     expect(fixture.up.requests.length).toBe(before + 1);
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select status, error_code from ai_calls where tenant_id = 'exact' order by at`);
     expect(rows.map((r) => r.status)).toEqual(['ok', 'over_budget']);
     expect((await fixture.governance.audit.list(tenant)).some((e) => e.action === 'ai.denied' && e.data['reason'] === 'over_budget')).toBe(true);
@@ -67,6 +68,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
     expect(admitted).toHaveLength(2);
     for (const r of refused) expect(isAuterityError((r as PromiseRejectedResult).reason, 'quota_exceeded')).toBe(true);
     expect(await billing(tenant).check('ai_tokens')).toMatchObject({ used: 100, remaining: 0 });
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select sum(prompt_tokens + completion_tokens) as total from ai_calls where tenant_id = 'race' and status = 'ok'`);
     expect(Number(rows[0]!.total)).toBe(40);
     fixture.up.behave('cheap', {});
@@ -126,6 +128,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
     const cutMeta = await cut.meta.catch((error: unknown) => error);
     const afterCut = 16 + 10 + countUpstreamTokens(partial.text);
     expect(await used()).toBe(afterCut);
+    await fixture.flushed();
     const cutRow = await rawQuery(fixture.db, `select status, completion_tokens from ai_calls where id = '${(cutMeta as { callId: string }).callId}'`);
     expect(cutRow[0]).toMatchObject({ status: 'error' });
     expect(Number(cutRow[0]!.completion_tokens)).toBe(countUpstreamTokens(partial.text));
@@ -143,6 +146,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
       // the aborted stream ends with its abort error
     }
     const abortedMeta = await aborted.meta.catch((error: unknown) => error);
+    await fixture.flushed();
     const abortedRows = await rawQuery(fixture.db, `select status, error_code, prompt_tokens, completion_tokens from ai_calls where tenant_id = 'streams' order by at`);
     const last = abortedRows.at(-1)!;
     expect(last).toMatchObject({ status: 'error', error_code: 'aborted' });
@@ -161,6 +165,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
     const stream = ai.stream(ask('x'.repeat(40)));
     expect(isAuterityError((await drain(stream)).error, 'upstream_error')).toBe(true);
     expect(await billing(tenant).check('ai_tokens')).toMatchObject({ used: 0 });
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select status, error_code from ai_calls where tenant_id = 'failed'`);
     expect(rows).toEqual([{ status: 'error', error_code: 'upstream_error' }, { status: 'error', error_code: 'upstream_error' }]);
     fixture.up.behave('cheap', {});
@@ -176,6 +181,7 @@ describe.each(cases)('AI budgets on $name', ({ dialect, quota }) => {
     await billing(tenant).consume('ai_tokens', 20);
     const second = await ai.chat(ask('x'.repeat(40), { max_tokens: 10 }));
     expect(await billing(tenant).check('ai_tokens')).toMatchObject({ used: 100, remaining: 0 });
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select id, prompt_tokens, completion_tokens, uncounted_tokens from ai_calls where tenant_id = 'overage'`);
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(Number(byId.get(first.auterity.callId)!.uncounted_tokens)).toBe(0);

@@ -26,6 +26,7 @@ describe('AI response cache', () => {
     expect(second.auterity.callId).not.toBe(first.auterity.callId);
     expect(await used(tenant)).toBe(tokensAfterFirst); // no reservation, nothing counted
     expect(engine.cacheStats()).toEqual({ hits: 1, misses: 1, hitRate: 0.5 });
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select status, cached, cost from ai_calls where id = '${second.auterity.callId}'`);
     expect(rows[0]).toMatchObject({ status: 'cached' });
     expect(Number(rows[0]!.cached)).toBe(1);

@@ -55,6 +55,19 @@ describe('createAuterity({ ai })', () => {
     expect(usage.find((row) => row.model === 'small')).toMatchObject({ calls: 1 });
   });
 
+  it('turns redaction on for the next call once a tenant policy allows it', async () => {
+    const ai = engine.tenant('acme', { id: 'user_red', roles: ['editor'] }).ai;
+    const ask = { model: 'small', messages: [{ role: 'user' as const, content: 'Mail jane.doe@example.com about it' }] };
+    await ai.chat(ask);
+    expect(JSON.stringify(up.requests.at(-1))).toContain('jane.doe@example.com');
+    await engine.tenant('acme', { id: 'user_admin', roles: ['admin'] }).governance.policies.put({ id: 'redact-all', rules: [{ effect: 'allow', actions: ['ai:redact'], resources: ['model:*'] }] });
+    await ai.chat(ask);
+    expect(JSON.stringify(up.requests.at(-1))).not.toContain('jane.doe@example.com');
+    await engine.tenant('acme', { id: 'user_admin', roles: ['admin'] }).governance.policies.remove('redact-all');
+    await ai.chat(ask);
+    expect(JSON.stringify(up.requests.at(-1))).toContain('jane.doe@example.com');
+  });
+
   it('puts an assistant preset first and serves it by its route', async () => {
     const ai = engine.tenant('acme', { id: 'user_ed', roles: ['editor'] }).ai;
     const before = up.requests.length;

@@ -66,6 +66,8 @@ export interface PipelineFixture {
   tenantBilling(tenantId: string): ReturnType<BillingEngine['forTenant']>;
   /** An AI engine over the fixture's parts; closed after the suite. */
   ai(options?: AiOptions, deps?: Partial<AiEngineDeps>): AiEngine;
+  /** Waits until every engine's after-answer writes (cost records, audit entries) are done. */
+  flushed(): Promise<void>;
 }
 
 const ready = async () => undefined;
@@ -125,6 +127,9 @@ export function usePipeline(dialect: TestDialect, setup: { quota?: 'sql' | 'redi
       return id;
     },
     tenantBilling: (tenantId) => need(billing).forTenant(scopeFor(tenantId), ready),
+    async flushed() {
+      for (const ai of engines) await ai.flush();
+    },
     ai(options = {}, overrides = {}) {
       const ai = createAiEngine(
         { providers: [{ id: 'up', kind: 'openai', baseURL: need(up).baseURL, apiKey: 'test-key' }], models, routes, retry: { maxAttempts: 1, baseDelayMs: 0 }, ...options },

@@ -21,6 +21,7 @@ describe.each(testDialects)('AI pipeline on %s', (dialect) => {
     expect(answer.auterity.costUsd).toBeCloseTo(0.0003, 10);
     expect(fixture.up.requests.length).toBe(before + 1);
 
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select * from ai_calls where tenant_id = 'chat'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: answer.auterity.callId, route: 'dear', model: 'dear', provider: 'up', status: 'ok', user_id: null });
@@ -79,6 +80,7 @@ describe.each(testDialects)('AI pipeline on %s', (dialect) => {
     expect(nobody.code).toBe('forbidden');
     expect(nobody.message).toContain('no policy allows it');
     expect(fixture.up.requests.length).toBe(before);
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select status, error_code from ai_calls where tenant_id = 'deny-all'`);
     expect(rows).toEqual(Array.from({ length: 3 }, () => ({ status: 'denied', error_code: 'forbidden' })));
     const denials = (await fixture.governance.audit.list(tenant)).filter((e) => e.action === 'ai.denied');
@@ -97,6 +99,7 @@ describe.each(testDialects)('AI pipeline on %s', (dialect) => {
     expect(text).not.toContain('jane.doe@example.com');
     expect(text).not.toContain('4111 1111 1111 1111');
     expect(sent.lastUserMessage).toContain('1111'); // cards keep their last four
+    await fixture.flushed();
     const rows = await rawQuery(fixture.db, `select redactions from ai_calls where id = '${redacted.auterity.callId}'`);
     expect(Number(rows[0]!.redactions)).toBeGreaterThanOrEqual(3);
 

@@ -2,9 +2,16 @@
 // after its request is aborted (the socket stays busy until the upstream finishes, and a streaming
 // upstream goes on generating tokens); this one destroys the socket at once, and `close()` drops
 // the keep-alive pool.
+//
+// It answers with an `UpstreamResponse`, not a web `Response`: building one (and its `Headers`)
+// costs more CPU than the rest of a call's plumbing. `UpstreamResponse` has what the openai client
+// reads (`status`, `ok`, `url`, `headers.get`/`entries`, `json()`, `text()`, and `body` for
+// streams, made on first access), and `toResponse()` gives a real `Response` when one is needed.
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 
 export interface HttpFetch {
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -20,51 +27,239 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | undefined
   throw new TypeError('this fetch sends string or byte bodies only');
 }
 
+function requestHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // The openai client hands over a `Headers`: read it as it is instead of copying it into another.
+  (init instanceof Headers ? init : new Headers(init)).forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
+interface Target {
+  secure: boolean;
+  protocol: string | null | undefined;
+  hostname: string | null | undefined;
+  port: number | string | null | undefined;
+  auth: string | null | undefined;
+}
+
+function targetOfUrl(url: URL): Target {
+  const { protocol, hostname, port, auth } = urlToHttpOptions(url);
+  return { secure: url.protocol === 'https:', protocol, hostname, port, auth };
+}
+
+/**
+ * Where `href` goes: its origin (parsed once per origin, as every call of a provider goes to the
+ * same one) and its path.
+ */
+function targetOf(href: string, origins: Map<string, Target>): { target: Target; path: string } {
+  const slash = href.indexOf('/', href.indexOf('//') + 2);
+  const origin = slash === -1 ? href : href.slice(0, slash);
+  const path = slash === -1 ? '/' : href.slice(slash);
+  if (path.includes('#')) {
+    const url = new URL(href);
+    return { target: targetOfUrl(url), path: url.pathname + url.search };
+  }
+  let target = origins.get(origin);
+  if (!target) {
+    target = targetOfUrl(new URL(href));
+    origins.set(origin, target);
+  }
+  return { target, path };
+}
+
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** Read-only response headers over node's (already lower-cased) header object, as `Headers` reads them. */
+class UpstreamHeaders {
+  readonly #raw: IncomingHttpHeaders;
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined;
+  }
+  getSetCookie(): string[] {
+    return this.#raw['set-cookie'] ?? [];
+  }
+  forEach(callback: (value: string, name: string, headers: UpstreamHeaders) => void): void {
+    for (const [name, value] of this.#list()) callback(value, name, this);
+  }
+  /** In the order received (the client reads every response's entries, so they are not sorted). */
+  entries(): IterableIterator<[string, string]> {
+    return this.#list().values();
+  }
+  keys(): IterableIterator<string> {
+    return this.#list().map(([name]) => name).values();
+  }
+  values(): IterableIterator<string> {
+    return this.#list().map(([, value]) => value).values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+  #list(): [string, string][] {
+    const list: [string, string][] = [];
+    for (const name in this.#raw) {
+      const value = this.get(name);
+      if (value !== null) list.push([name, value]);
+    }
+    return list;
+  }
+  /** A real `Headers` with the same entries. */
+  toHeaders(): Headers {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(this.#raw)) {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    return headers;
+  }
+}
+
+/** The response of one request; its body is read once, as text, JSON, bytes or a web stream. */
+class UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly url: string;
+  readonly headers: UpstreamHeaders;
+  readonly redirected = false;
+  readonly type = 'basic';
+  readonly #message: IncomingMessage | null;
+  readonly #signal: AbortSignal | undefined;
+  #body: ReadableStream<Uint8Array> | null | undefined;
+  #used = false;
+
+  constructor(message: IncomingMessage, url: string, signal: AbortSignal | undefined) {
+    this.status = message.statusCode ?? 502;
+    this.statusText = message.statusMessage ?? '';
+    this.ok = this.status >= 200 && this.status <= 299;
+    this.url = url;
+    this.headers = new UpstreamHeaders(message.headers);
+    this.#signal = signal;
+    if (NULL_BODY_STATUSES.has(this.status)) {
+      message.resume();
+      this.#message = null;
+      this.#body = null;
+    } else if (message.headers['content-length'] === '0') {
+      // The client may not read an empty body at all; drain it so the socket goes back to the pool.
+      message.resume();
+      this.#message = null;
+    } else {
+      this.#message = message;
+    }
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#body === undefined) {
+      this.#body = this.#message ? (Readable.toWeb(this.#message) as ReadableStream<Uint8Array>) : new Blob([]).stream();
+    }
+    return this.#body;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async text(): Promise<string> {
+    return (await this.#bytes()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  /** A web `Response` over the same (unread) body. */
+  toResponse(): Response {
+    return new Response(this.body, { status: this.status, statusText: this.statusText, headers: this.headers.toHeaders() });
+  }
+
+  async #bytes(): Promise<Buffer> {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    // Once `body` was asked for, the web stream owns the bytes.
+    if (this.#body) return Buffer.from(await new Response(this.#body).arrayBuffer());
+    const message = this.#message;
+    if (!message) return Buffer.alloc(0);
+    const signal = this.#signal;
+    if (message.destroyed) throw signal?.aborted ? abortError(signal) : new Error('The upstream closed the response before its end');
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let ended = false;
+      message.on('data', (chunk: Buffer) => chunks.push(chunk));
+      message.once('end', () => {
+        ended = true;
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      });
+      message.once('error', (error) => reject(signal?.aborted ? abortError(signal) : error));
+      message.once('close', () => {
+        if (!ended) reject(signal?.aborted ? abortError(signal) : new Error('The upstream closed the response before its end'));
+      });
+    });
+  }
+}
+
 export function createHttpFetch(): HttpFetch {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const origins = new Map<string, Target>();
   const fetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const signal = init.signal ?? undefined;
       if (signal?.aborted) {
         reject(abortError(signal));
         return;
       }
       let body: string | Uint8Array | undefined;
+      let headers: Record<string, string>;
+      let target: Target;
+      let path: string;
       try {
+        ({ target, path } = targetOf(href, origins));
         body = requestBody(init.body);
+        headers = requestHeaders(init.headers);
       } catch (error) {
         reject(error);
         return;
       }
-      const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => {
-        headers[name] = value;
+      const { secure } = target;
+      const request = (secure ? https : http).request({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        auth: target.auth,
+        path,
+        method: init.method ?? 'GET',
+        headers,
+        agent: secure ? agents.https : agents.http,
       });
-      const secure = url.protocol === 'https:';
-      const request = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
-      const onAbort = () => request.destroy(signal ? (abortError(signal) as Error) : undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const unlink = () => signal?.removeEventListener('abort', onAbort);
+      const onAbort = signal ? () => request.destroy(abortError(signal) as Error) : undefined;
+      if (onAbort) signal!.addEventListener('abort', onAbort);
+      const unlink = () => {
+        if (onAbort) signal!.removeEventListener('abort', onAbort);
+      };
       request.once('error', (error) => {
         unlink();
         reject(signal?.aborted ? abortError(signal) : error);
       });
-      request.once('response', (response) => {
-        response.once('close', unlink);
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
-          else if (value !== undefined) responseHeaders.set(name, value);
-        }
-        const status = response.statusCode ?? 502;
-        const stream = NULL_BODY_STATUSES.has(status) ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
-        if (!stream) response.resume();
-        resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+      request.once('response', (message) => {
+        message.once('close', unlink);
+        // The openai client reads only the subset of `Response` that UpstreamResponse implements.
+        resolve(new UpstreamResponse(message, href, signal) as unknown as Response);
       });
       request.end(body);
     });

@@ -6,6 +6,7 @@ import {
   type AuthorizationRequest,
   type PolicyDecision,
   type PolicySet,
+  type RuleReference,
   type TenantAttributes,
 } from './policy-set.js';
 import type { Policy, PolicyInput } from './schema.js';
@@ -33,6 +34,8 @@ export interface Guard {
   evaluate(tenant: TenantAttributes, request: AuthorizationRequest): Promise<PolicyDecision>;
   /** Resolves with the decision when allowed; otherwise throws `AuterityError('forbidden')`. */
   assertAllowed(tenant: TenantAttributes, request: AuthorizationRequest): Promise<PolicyDecision>;
+  /** The rules of a tenant's compiled policy set whose action patterns match `action` (cheap: lets a caller skip probes no rule can answer). */
+  rulesFor(tenantId: string, action: string): Promise<readonly RuleReference[]>;
   /** Drops a tenant's compiled policies after they changed. */
   invalidate(tenantId: string): void;
 }
@@ -73,6 +76,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   return {
     authorize,
     evaluate: async (tenant, request) => (await policySetFor(tenant.id)).evaluate(request, tenant),
+    rulesFor: async (tenantId, action) => (await policySetFor(tenantId)).rulesFor(action),
     async assertAllowed(tenant, request) {
       const decision = await authorize(tenant, request);
       if (!decision.allowed) throw forbiddenError(request, decision);

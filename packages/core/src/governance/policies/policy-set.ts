@@ -117,6 +117,8 @@ export interface PolicySetOptions {
 
 export interface PolicySet {
   readonly ruleCount: number;
+  /** The rules whose action patterns match `action` (whatever their roles, resources and conditions): none means the default deny. */
+  rulesFor(action: string): readonly RuleReference[];
   evaluate(request: AuthorizationRequest, tenant?: TenantAttributes): PolicyDecision;
 }
 
@@ -164,8 +166,19 @@ export function compilePolicySet(options: PolicySetOptions): PolicySet {
     return candidates;
   };
 
+  const referencesByAction = new Map<string, readonly RuleReference[]>();
+
   return {
     ruleCount: rules.length,
+    rulesFor(action) {
+      let references = referencesByAction.get(action);
+      if (!references) {
+        references = candidatesFor(action).map((rule) => rule.reference);
+        if (referencesByAction.size >= actionIndexLimit) referencesByAction.clear();
+        referencesByAction.set(action, references);
+      }
+      return references;
+    },
     evaluate(request, tenant) {
       const matched: RuleReference[] = [];
       const errors: PolicyDecision['errors'] = [];
