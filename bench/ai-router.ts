@@ -12,6 +12,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { createChatUpstream } from '@auterity/testing';
 import { createBenchTenants, createHttpFetch, createRouter } from './ai/surface.js';
+import { percentile } from './stats.js';
 
 const ROUNDS = 5;
 const CALLS_PER_ROUND = 2_000;
@@ -47,10 +48,6 @@ interface Scenario {
 
 type Variant = 'peer' | 'peerSameFetch' | 'ours';
 const VARIANTS: readonly Variant[] = ['peer', 'peerSameFetch', 'ours'];
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 

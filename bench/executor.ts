@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAuterity, createInMemoryWorkflows, defineAction, type AnyAction, type TenantWorkflows } from '@auterity/core';
+import { percentile } from './stats.js';
 
 // zod and pg are dependencies of @auterity/core, resolved from there.
 const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
@@ -74,11 +75,6 @@ async function promiseThroughput(definition: { steps: { id: string; dependsOn?: 
   const started = performance.now();
   await Promise.all(Array.from({ length: RUNS }, () => promiseRunner(definition)));
   return (RUNS * definition.steps.length) / ((performance.now() - started) / 1000);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /** Per-step latency of one run at a time (no queueing): run duration / steps. */

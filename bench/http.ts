@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { percentile } from './stats.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'packages/server-adapters/bin/auterity.js');
@@ -183,7 +184,6 @@ async function latencies(target: AiPath, count: number): Promise<number[]> {
   return samples;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const round3 = (value: number) => Number(value.toFixed(3));
 
 /** A free TCP port (the gateway takes its port as a flag). */

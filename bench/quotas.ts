@@ -8,7 +8,8 @@
 import { createRequire } from 'node:module';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { createAuterity, definePlans, isAuterityError, type Auterity } from '@auterity/core';
-import { drive, median, percentile, round2, startServices } from './quotas/services.js';
+import { median, percentile } from './stats.js';
+import { drive, round2, startServices } from './quotas/services.js';
 
 const CONCURRENCY = 32;
 const ROUNDS = 5;

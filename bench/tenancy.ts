@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createAuterity } from '@auterity/core';
+import { percentile } from './stats.js';
 
 interface MemberRow {
   tenant_id: string;
@@ -24,10 +25,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'auterity-bench-'));
 const file = path.join(dir, 'bench.db');
 const engine = createAuterity({ database: `sqlite:${file}` });
 const emit = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 try {
   await engine.migrate();

@@ -43,10 +43,4 @@ export async function drive(total: number, concurrency: number, op: (i: number) 
   return { opsPerSec: total / ((performance.now() - started) / 1000), latencies };
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-export const median = (values: number[]) => percentile(values, 50);
 export const round2 = (value: number) => Math.round(value * 100) / 100;

@@ -10,8 +10,9 @@ import { silentLogger, type Logger } from '../config/logger.js';
 import type { AuditEvent } from '../governance/audit/index.js';
 import { forbiddenError, type PolicyDecision, type RuleReference } from '../governance/policies/index.js';
 import { createRedactor, redactorOptionsSchema, type Redactor, type RedactorOptions } from '../governance/redaction/index.js';
+import { deferred } from '../shared/deferred.js';
 import { createId } from '../shared/ids.js';
-import { parseInput } from '../shared/validation.js';
+import { optionError, optionsError, parseInput } from '../shared/validation.js';
 import type { TenantScope } from '../storage/index.js';
 import { applyAssistant, assistantCatalog, assistantSchema, type Assistant, type AssistantInput } from './assistants/index.js';
 import { budgetsOptionsSchema, createBudgets, type BudgetHold, type BudgetsOptions, type DeferredConsume } from './budgets/index.js';
@@ -159,18 +160,6 @@ function parseRequest(input: unknown): ChatRequest {
   return request as unknown as ChatRequest;
 }
 
-/** A deferred promise that never reports an unhandled rejection (callers may ignore `meta`). */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
-
 /** The resource an `ai:use` decision is about, with the attributes conditions can test. */
 const modelResource = (model: ModelEntry) => ({ id: `model:${model.id}`, provider: model.provider, region: model.region, capabilities: [...model.capabilities] });
 
@@ -235,7 +224,7 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
   const parsed = aiOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const issues = optionIssues(parsed.error.issues, ['ai']);
-    throw new AuterityError('invalid_options', `Invalid options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    throw optionsError(issues);
   }
   const { cache: cacheInput, budgets: budgetsInput, redaction: redactionInput, audit: auditMode = 'calls', assistants: assistantInputs, defaultRoute: defaultRouteInput, ...routerInput } = input;
   const now = deps.now ?? Date.now;
@@ -247,14 +236,14 @@ export function createAiEngine(input: AiOptions = {}, deps: AiEngineDeps): AiEng
   try {
     router.candidates(defaultRoute);
   } catch {
-    throw new AuterityError('invalid_options', `Invalid options: ai.defaultRoute: expected a route or model id, got "${defaultRoute}"`, { issues: [{ path: 'ai.defaultRoute', message: `unknown route or model "${defaultRoute}"` }] });
+    throw optionError('ai.defaultRoute', `expected a route or model id, got "${defaultRoute}"`);
   }
   for (const assistant of assistants.values()) {
     if (assistant.route === undefined) continue;
     try {
       router.candidates(assistant.route);
     } catch {
-      throw new AuterityError('invalid_options', `Invalid options: assistant "${assistant.id}" names an unknown route "${assistant.route}"`, { issues: [{ path: 'ai.assistants', message: `assistant "${assistant.id}": unknown route "${assistant.route}"` }] });
+      throw optionError('ai.assistants', `assistant "${assistant.id}" names an unknown route "${assistant.route}"`);
     }
   }
   const prepare = (raw: unknown): ChatRequest => applyAssistant(parseRequest(raw), assistants, defaultRoute);

@@ -3,6 +3,7 @@
 // (`beforeRun`) consumes `executions` here; the tenancy code asks `validatePlan` on create/update.
 import { z } from 'zod';
 import { AuterityError } from '../errors.js';
+import { optionsError } from '../shared/validation.js';
 import type { TenantScope } from '../storage/index.js';
 import { createMemoryBackend, createRedisBackend, createSqlBackend, type QuotaBackend } from './backends/index.js';
 import { autoPlans, isCatalog, type Catalog } from './catalog/index.js';
@@ -110,7 +111,7 @@ export function createBillingEngine(input: BillingOptions | undefined, deps: Bil
   const parsed = billingOptionsSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: ['billing', ...issue.path.map(String)].join('.'), message: issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message }));
-    throw new AuterityError('invalid_options', `Invalid options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    throw optionsError(issues);
   }
   const options = input ?? {};
   const catalog = options.catalog ?? autoPlans;

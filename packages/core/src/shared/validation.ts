@@ -16,6 +16,16 @@ export function toIssues(error: z.ZodError, prefix?: string): AuterityIssue[] {
   return issues;
 }
 
+/** A start-up error naming every bad option: `Invalid options: ai.models.0.id: …; billing.backend: …`. */
+export function optionsError(issues: AuterityIssue[]): AuterityError {
+  return new AuterityError('invalid_options', `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+}
+
+/** A start-up error naming one bad option. */
+export function optionError(path: string, message: string): AuterityError {
+  return optionsError([{ path, message }]);
+}
+
 /** Parses `value` or throws invalid_input; `what` names the thing in the message ("member"). */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string, prefix?: string): z.output<S> {
   const result = schema.safeParse(value);

@@ -1,9 +1,8 @@
 // Validation of `createAuterity({ workflows })`: numbers in range, actions made with defineAction,
 // guards and the clock shaped as documented. A bad option stops start-up naming it.
 import { z } from 'zod';
-import { AuterityError } from '../errors.js';
 import { describeValue } from '../config/options.js';
-import { toIssues } from '../shared/validation.js';
+import { optionsError, toIssues } from '../shared/validation.js';
 
 const int = (what: string, min: number, max: number) =>
   z
@@ -62,5 +61,5 @@ export function assertWorkflowsOptions(options: unknown): void {
   const result = workflowsOptionsSchema.safeParse(options ?? {});
   if (result.success) return;
   const issues = toIssues(result.error, 'workflows').map((issue) => (issue.message === 'unknown field' ? { ...issue, message: 'unknown option' } : issue));
-  throw new AuterityError('invalid_options', `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+  throw optionsError(issues);
 }

@@ -1,7 +1,7 @@
 // Resolving `assistant:<id>` in a request: the preset's system prompt goes first, its route serves.
 import { z } from 'zod';
 import { AuterityError } from '../../errors.js';
-import { toIssues } from '../../shared/validation.js';
+import { optionsError, toIssues } from '../../shared/validation.js';
 import type { ChatRequest } from '../types.js';
 import { assistantPresets, assistantSchema, type Assistant, type AssistantInput } from './presets.js';
 
@@ -14,7 +14,7 @@ export function assistantCatalog(inputs: readonly AssistantInput[] = [], path = 
   const parsed = z.array(assistantSchema).safeParse(inputs);
   if (!parsed.success) {
     const issues = toIssues(parsed.error, path);
-    throw new AuterityError('invalid_options', `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+    throw optionsError(issues);
   }
   const catalog = new Map<string, Assistant>();
   for (const preset of assistantPresets) catalog.set(preset.id, preset);

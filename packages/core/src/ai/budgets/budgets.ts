@@ -19,6 +19,7 @@
 //   next to the actual token numbers. Non-blocking features (bill / warn overage) count everything.
 import { z } from 'zod';
 import { AuterityError, isAuterityError } from '../../errors.js';
+import { optionError } from '../../shared/validation.js';
 import type { Catalog, CheckResult, Reservation, TenantBilling } from '../../billing/index.js';
 import { countPromptTokens } from '../providers/index.js';
 import { toMicroUsd } from '../records/index.js';
@@ -109,9 +110,6 @@ function exhausted(check: CheckResult, requested: number, what: string): Auterit
   });
 }
 
-function optionError(path: string, message: string): AuterityError {
-  return new AuterityError('invalid_options', `Invalid options: ${path}: ${message}`, { issues: [{ path, message }] });
-}
 
 /** Commits `actual`, or as much of it as a blocking limit admits; returns the tokens left uncounted. */
 async function commitClamped(billing: TenantBilling, held: Held, actual: number, apiKeyId: string | undefined): Promise<number> {

@@ -1,7 +1,6 @@
 // The model catalog: built-in models plus the ISV's, merged by id. See DESIGN §6.
 import { z } from 'zod';
-import { AuterityError } from '../../errors.js';
-import { toIssues } from '../../shared/validation.js';
+import { optionsError, toIssues } from '../../shared/validation.js';
 import type { ModelEntry } from '../types.js';
 import { builtInModelInputs } from './builtin.js';
 import { modelInputSchema, toModelEntry, type ModelInput } from './schema.js';
@@ -20,13 +19,13 @@ export function defineModels(models: readonly ModelInput[], path = 'ai.models'):
   const result = z.array(modelInputSchema, { error: 'expected a list of models' }).safeParse(models);
   if (!result.success) {
     const issues = toIssues(result.error, path);
-    throw new AuterityError('invalid_options', `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+    throw optionsError(issues);
   }
   const seen = new Set<string>();
   result.data.forEach((model, index) => {
     if (seen.has(model.id)) {
       const issue = { path: `${path}.${index}.id`, message: `model "${model.id}" is defined twice` };
-      throw new AuterityError('invalid_options', `Invalid options: ${issue.path}: ${issue.message}`, { issues: [issue] });
+      throw optionsError([issue]);
     }
     seen.add(model.id);
   });

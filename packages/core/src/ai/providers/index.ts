@@ -1,5 +1,5 @@
 // AI providers: OpenAI-compatible endpoints through the official client, and the offline model.
-import { AuterityError } from '../../errors.js';
+import { optionsError } from '../../shared/validation.js';
 import { createOfflineProvider } from './offline.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import type { ChatProvider } from './provider.js';
@@ -28,7 +28,7 @@ export function createProviders(configs: readonly ProviderConfig[], env: Record<
   configs.forEach((config, index) => {
     if (configs.findIndex((other) => other.id === config.id) !== index) {
       const issue = { path: `${path}.${index}.id`, message: `provider "${config.id}" is defined twice` };
-      throw new AuterityError('invalid_options', `Invalid options: ${issue.path}: ${issue.message}`, { issues: [issue] });
+      throw optionsError([issue]);
     }
   });
   for (const config of all) {
@@ -41,7 +41,7 @@ export function createProviders(configs: readonly ProviderConfig[], env: Record<
     if (apiKey === undefined && config.baseURL === undefined) {
       const index = configs.indexOf(config);
       const issue = { path: `${path}.${index}.apiKey`, message: 'expected an API key (or OPENAI_API_KEY) for a provider without a baseURL' };
-      throw new AuterityError('invalid_options', `Invalid options: ${issue.path}: ${issue.message}`, { issues: [issue] });
+      throw optionsError([issue]);
     }
     providers.set(config.id, createOpenAiProvider(config, apiKey ?? NO_KEY));
   }

@@ -5,8 +5,9 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import type { Logger } from '../../config/logger.js';
 import { silentLogger } from '../../config/logger.js';
 import { AuterityError } from '../../errors.js';
+import { deferred } from '../../shared/deferred.js';
 import { createId } from '../../shared/ids.js';
-import { toIssues } from '../../shared/validation.js';
+import { optionError, optionsError, toIssues } from '../../shared/validation.js';
 import { defineModels, mergeCatalog } from '../catalog/index.js';
 import { countPromptTokens, countTokens, createProviders, type ChatProvider } from '../providers/index.js';
 import type {
@@ -100,9 +101,6 @@ type AttemptResult<T> = { ok: true; value: T; latencyMs: number; controller: Abo
 
 const DEFAULTS = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 10_000, timeoutMs: 60_000, failureThreshold: 5, cooldownMs: 30_000 };
 
-function invalidOptions(path: string, message: string): AuterityError {
-  return new AuterityError('invalid_options', `Invalid options: ${path}: ${message}`, { issues: [{ path, message }] });
-}
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -118,16 +116,6 @@ function link(signal: AbortSignal | undefined, controller: AbortController): () 
   const onAbort = () => controller.abort(abortReason(signal));
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  return { promise, resolve, reject };
 }
 
 function chunkHasToken(chunk: ChatCompletionChunk): boolean {
@@ -152,7 +140,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
   const parsed = routerOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const issues = toIssues(parsed.error, 'ai');
-    throw new AuterityError('invalid_options', `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+    throw optionsError(issues);
   }
   const config = parsed.data;
   const now = deps.now ?? Date.now;
@@ -164,7 +152,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
   const providers = createProviders(config.providers ?? [], env, now);
   const isvModels = defineModels(input.models ?? []);
   isvModels.forEach((model, index) => {
-    if (!providers.has(model.provider)) throw invalidOptions(`ai.models.${index}.provider`, `no provider "${model.provider}" (configured: ${[...providers.keys()].join(', ')})`);
+    if (!providers.has(model.provider)) throw optionError(`ai.models.${index}.provider`, `no provider "${model.provider}" (configured: ${[...providers.keys()].join(', ')})`);
   });
   const catalog = mergeCatalog(isvModels);
   const available = catalog.filter((model) => providers.has(model.provider));
@@ -183,7 +171,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     const model = modelsById.get(id);
     if (model) return model;
     const known = catalogById.get(id);
-    if (!known) throw invalidOptions(path, `unknown model "${id}" (not in the catalog)`);
+    if (!known) throw optionError(path, `unknown model "${id}" (not in the catalog)`);
     logger.warn(`ai: model "${id}" is left out of routes: its provider "${known.provider}" is not configured`, { model: id, provider: known.provider });
     return undefined;
   }
@@ -191,17 +179,17 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
   const routes = new Map<string, ResolvedRoute>();
   (config.routes ?? []).forEach((route, index) => {
     const path = `ai.routes.${index}`;
-    if (routes.has(route.id)) throw invalidOptions(`${path}.id`, `route "${route.id}" is defined twice`);
-    if (route.strategy === 'experiment' && (route.arms?.length ?? 0) === 0) throw invalidOptions(`${path}.arms`, 'expected at least one arm for an experiment');
-    if (route.strategy !== 'experiment' && route.arms !== undefined) throw invalidOptions(`${path}.arms`, 'arms are for the experiment strategy only');
-    if (route.strategy === 'cascade' && !route.validator) throw invalidOptions(`${path}.validator`, 'expected { jsonSchema } or { predicate } for a cascade');
-    if (route.strategy !== 'experiment' && route.targets.length === 0) throw invalidOptions(`${path}.targets`, 'expected at least one target');
+    if (routes.has(route.id)) throw optionError(`${path}.id`, `route "${route.id}" is defined twice`);
+    if (route.strategy === 'experiment' && (route.arms?.length ?? 0) === 0) throw optionError(`${path}.arms`, 'expected at least one arm for an experiment');
+    if (route.strategy !== 'experiment' && route.arms !== undefined) throw optionError(`${path}.arms`, 'arms are for the experiment strategy only');
+    if (route.strategy === 'cascade' && !route.validator) throw optionError(`${path}.validator`, 'expected { jsonSchema } or { predicate } for a cascade');
+    if (route.strategy !== 'experiment' && route.targets.length === 0) throw optionError(`${path}.targets`, 'expected at least one target');
     const targets: Target[] = [];
     const seen = new Set<string>();
     const arms: Arm[] = [];
     const armIds = new Set<string>();
     (route.arms ?? []).forEach((arm, armIndex) => {
-      if (armIds.has(arm.id)) throw invalidOptions(`${path}.arms.${armIndex}.id`, `arm "${arm.id}" is defined twice`);
+      if (armIds.has(arm.id)) throw optionError(`${path}.arms.${armIndex}.id`, `arm "${arm.id}" is defined twice`);
       armIds.add(arm.id);
       const model = resolveModel(arm.model, `${path}.arms.${armIndex}.model`);
       if (!model) return;
@@ -215,9 +203,9 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
       seen.add(model.id);
       targets.push({ model, weight: target.weight ?? 1 });
     });
-    if (targets.length === 0) throw invalidOptions(`${path}.targets`, 'none of the route’s models has a configured provider');
+    if (targets.length === 0) throw optionError(`${path}.targets`, 'none of the route’s models has a configured provider');
     if (route.strategy === 'experiment' && arms.length !== (route.arms ?? []).length) {
-      throw invalidOptions(`${path}.arms`, 'every arm’s model needs a configured provider (an experiment cannot silently lose an arm)');
+      throw optionError(`${path}.arms`, 'every arm’s model needs a configured provider (an experiment cannot silently lose an arm)');
     }
     routes.set(route.id, {
       id: route.id,
@@ -464,8 +452,6 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
 
   function stream(request: ChatRequest, options: RouteCallOptions): RoutedStream {
     const { promise: metaPromise, resolve: resolveMeta, reject: rejectMeta } = deferred<CallMeta>();
-    // Nobody has to await meta: mark it handled so a failure never becomes an unhandled rejection.
-    metaPromise.catch(() => undefined);
     let settled = false;
     const settle = (outcome: { meta: CallMeta } | { error: unknown }) => {
       if (settled) return;

@@ -1,7 +1,7 @@
 // Cascade validators: an answer passes when it parses as JSON matching the schema, or when the
 // predicate returns true. A predicate that throws rejects the answer.
 import { z } from 'zod';
-import { AuterityError } from '../../errors.js';
+import { optionsError } from '../../shared/validation.js';
 import type { RouteConfig } from './schema.js';
 
 export type AnswerValidator = (answer: string) => { ok: true } | { ok: false; reason: string };
@@ -22,7 +22,7 @@ export function createValidator(validator: NonNullable<RouteConfig['validator']>
     schema = z.fromJSONSchema(validator.jsonSchema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (error) {
     const issue = { path: `${path}.jsonSchema`, message: `expected a JSON Schema zod can read: ${error instanceof Error ? error.message : String(error)}` };
-    throw new AuterityError('invalid_options', `Invalid options: ${issue.path}: ${issue.message}`, { issues: [issue] });
+    throw optionsError([issue]);
   }
   return (answer) => {
     let value: unknown;
