@@ -28,8 +28,8 @@ const emit = (line: Record<string, unknown>) => process.stdout.write(`${JSON.str
 
 try {
   await engine.migrate();
-  await engine.tenants.create({ id: 'bench-a' });
-  await engine.tenants.create({ id: 'bench-b' });
+  await engine.tenants.create({ id: 'bench-a', plan: 'enterprise' });
+  await engine.tenants.create({ id: 'bench-b', plan: 'enterprise' });
   const handle = engine.tenant('bench-a', { id: 'bench', roles: ['admin'] });
   const ids: string[] = [];
   for (let i = 0; i < MEMBERS; i++) ids.push((await handle.members.add({ email: `m${i}@example.com`, roles: ['viewer'] })).id);
