@@ -3,7 +3,8 @@
 // call to committed DOM) and the longest main-thread task (PerformanceObserver "longtask", i.e.
 // > 50 ms) while scrolling through 10,000 rows, 25 rows a frame, starting at the frame after the
 // first paint (with --settle MS, after the page has idled that long; long tasks in that time are
-// then reported on their own). Each run is a fresh page. The
+// then reported on their own). Each run is a fresh page; the 100,000 rows are made, and their
+// garbage collected, before the render starts (they stand for the host's data). The
 // peers are the targets: first render <= 150 ms, no long task over 50 ms while scrolling. One JSON
 // line per run, then the medians and worst values; the last line is the summary. With --trace,
 // each run also records a Chromium performance trace and breaks its long tasks down into script,

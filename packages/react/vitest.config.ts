@@ -23,7 +23,6 @@ export default defineConfig({
       '@radix-ui/react-tabs',
       '@radix-ui/react-tooltip',
       '@tanstack/react-table',
-      '@tanstack/react-virtual',
       '@storybook/react-vite',
       'axe-core',
     ],

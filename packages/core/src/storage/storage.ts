@@ -72,6 +72,9 @@ function exclusive<T>(key: string | undefined, fn: () => Promise<T>): Promise<T>
   return run;
 }
 
+/** Tenant scopes kept for reuse; beyond it the oldest is dropped (and rebuilt when asked for again). */
+const SCOPES_KEPT = 1_000;
+
 export interface StorageOptions {
   database: DatabaseConfig;
   logger: Logger;
@@ -86,6 +89,7 @@ export class Storage {
   readonly #driver: SharedDriver;
   readonly #migrations: readonly AuterityMigration[];
   readonly #migrationMutexKey: string | undefined;
+  readonly #scopes = new Map<string, TenantScope>();
 
   constructor(options: StorageOptions) {
     const created = createDialect(options.database, options.logger);
@@ -98,9 +102,18 @@ export class Storage {
     this.unscoped = createUnscopedAccess(this.#db);
   }
 
-  /** The data-access handle for one tenant: every query through it is confined to that tenant. */
+  /**
+   * The data-access handle for one tenant: every query through it is confined to that tenant.
+   * Scopes hold no state of their own, so a recent tenant's is reused rather than rebuilt (building
+   * one makes a kysely instance): the domains ask for one per operation.
+   */
   scope(tenantId: string): TenantScope {
-    return createTenantScope({ db: this.#db, dialect: this.#dialect, driver: this.#driver }, tenantId);
+    let scope = this.#scopes.get(tenantId);
+    if (scope) return scope;
+    scope = createTenantScope({ db: this.#db, dialect: this.#dialect, driver: this.#driver }, tenantId);
+    if (this.#scopes.size >= SCOPES_KEPT) this.#scopes.delete(this.#scopes.keys().next().value as string);
+    this.#scopes.set(tenantId, scope);
+    return scope;
   }
 
   /** Applies pending migrations; returns their names (empty when the schema is current). */

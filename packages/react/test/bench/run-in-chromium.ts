@@ -44,7 +44,8 @@ export async function runDataTableBench(
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // --expose-gc: the harness collects its own fixture's garbage before it measures the table.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc'],
   });
   const results: (BenchFigures & Partial<TraceFigures>)[] = [];
   try {

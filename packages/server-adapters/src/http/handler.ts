@@ -78,6 +78,10 @@ function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, w
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** How long a caller's tenant handle is reused, and how many are kept. */
+const HANDLE_TTL_MS = 1_000;
+const HANDLES_KEPT = 1_000;
+
 export function createHandler(engine: Auterity, options: HandlerOptions = {}): FetchHandler {
   const basePath = normalizeBasePath(options.basePath);
   const prefix = `${basePath}/v1`;
@@ -92,8 +96,22 @@ export function createHandler(engine: Auterity, options: HandlerOptions = {}): F
   const openapiDocument = () => (openapi ??= buildOpenApiDocument(routes, { basePath }));
 
   // An API key caller's handle names its key, so per-key budgets and limits count against it.
-  const tenantOf = (principal: Principal): TenantHandle =>
-    engine.tenant(principal.tenantId, principal.actor, principal.keyId !== undefined ? { apiKeyId: principal.keyId } : undefined);
+  // A caller's handle is kept for a second, as a verified key is: handles are views whose domain
+  // surfaces are built on first use, so a caller's next requests skip validating and building one.
+  // What a handle reads once (the tenant's plan, for policy conditions) is then at most that old.
+  const handles = new Map<string, { handle: TenantHandle; at: number }>();
+  const tenantOf = (principal: Principal): TenantHandle => {
+    const { tenantId, actor, keyId } = principal;
+    const key = `${tenantId}\u0000${keyId ?? ''}\u0000${actor.id}\u0000${actor.roles.join('\u0001')}`;
+    const now = Date.now();
+    const kept = handles.get(key);
+    if (kept && now - kept.at <= HANDLE_TTL_MS) return kept.handle;
+    const handle = engine.tenant(tenantId, actor, keyId !== undefined ? { apiKeyId: keyId } : undefined);
+    handles.delete(key);
+    if (handles.size >= HANDLES_KEPT) handles.delete(handles.keys().next().value as string);
+    handles.set(key, { handle, at: now });
+    return handle;
+  };
 
   async function dispatch(request: Request): Promise<Response> {
     let url: URL;

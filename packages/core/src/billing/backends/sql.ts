@@ -95,7 +95,9 @@ export function createSqlBackend(scopeFor: (tenantId: string) => TenantScope): Q
     if (keys.length > 0) {
       for (const row of await scope.selectFrom('billing_usage').select('idempotency_key').where('idempotency_key', 'in', keys).execute()) seen.add(row.idempotency_key);
     }
-    const used = await currentUsed(scope, first);
+    // Only a limit or a replay needs the usage before the write; an unlimited count skips the read.
+    const needsRead = keys.length > 0 || batch.some((item) => item.request.limit !== null);
+    const used = needsRead ? await currentUsed(scope, first) : 0;
     let expired: boolean | undefined;
     const pending: number[] = [];
     for (const [index, { request }] of batch.entries()) {
