@@ -12,7 +12,9 @@
 // auterity.config.json routing the model to that upstream, the response cache off, so every call
 // runs the full pipeline: policy, budget reserve/commit, cost record, audit entry), and through the
 // Portkey gateway (@portkey-ai/gateway, its own process, `x-portkey-provider: openai` and
-// `x-portkey-custom-host` to the same upstream). Added median = path median - direct median.
+// `x-portkey-custom-host` to the same upstream). Added median = path median - direct median. It is
+// measured with 4 calls in flight (the summary's figure: on a small machine the gateways then
+// compete for CPU with the client and upstream) and with 1 (each gateway's own path, no queueing).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -120,7 +122,8 @@ const scenarios: Scenario[] = [
 // --- The AI scenario -------------------------------------------------------------------------
 
 const AI_MODEL = 'bench-model';
-const AI_CONCURRENCY = 4;
+/** Calls in flight: the headline (the summary line) is the first; one at a time shows the path with no queueing. */
+const AI_CONCURRENCIES = [4, 1] as const;
 const AI_WARMUP = 500;
 const AI_ROUNDS = 5;
 const AI_PER_ROUND = 1_000;
@@ -164,14 +167,14 @@ function timedPost(agent: Agent, target: AiPath): Promise<{ ms: number; body: st
   });
 }
 
-/** `count` calls with `AI_CONCURRENCY` in flight; the latency of each. */
-async function latencies(target: AiPath, count: number): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: AI_CONCURRENCY });
+/** `count` calls with `concurrency` in flight; the latency of each. */
+async function latencies(target: AiPath, count: number, concurrency: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const samples: number[] = [];
   let issued = 0;
   try {
     await Promise.all(
-      Array.from({ length: AI_CONCURRENCY }, async () => {
+      Array.from({ length: concurrency }, async () => {
         while (issued < count) {
           issued += 1;
           samples.push((await timedPost(agent, target)).ms);
@@ -211,21 +214,21 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url}: not up after 30 s`);
 }
 
-/** Direct, ours and Portkey, measured alike; returns the lines to print and the ratio line. */
-async function aiScenario(paths: AiPath[]): Promise<Record<string, unknown>[]> {
+/** Direct, ours and Portkey, measured alike at `concurrency`; returns the lines to print and the ratio line. */
+async function aiScenario(paths: AiPath[], concurrency: number): Promise<Record<string, unknown>[]> {
   // Each path must reach the upstream: the upstream's echo names the model it was asked for.
   for (const target of paths) {
     const { body } = await timedPost(new Agent({ keepAlive: false }), target);
     const content = (JSON.parse(body) as { choices?: { message?: { content?: string } }[] }).choices?.[0]?.message?.content;
     if (!content?.startsWith(`echo(${AI_MODEL}): Summarise`)) throw new Error(`${target.name} did not reach the upstream: ${body.slice(0, 300)}`);
   }
-  for (const target of paths) await latencies(target, AI_WARMUP);
+  for (const target of paths) await latencies(target, AI_WARMUP, concurrency);
   const samples = new Map<string, number[]>(paths.map((target) => [target.name, []]));
   for (let round = 0; round < AI_ROUNDS; round += 1) {
     // Rotating order, so drift on a shared machine hits every path alike.
     for (let index = 0; index < paths.length; index += 1) {
       const target = paths[(index + round) % paths.length]!;
-      samples.get(target.name)!.push(...(await latencies(target, AI_PER_ROUND)));
+      samples.get(target.name)!.push(...(await latencies(target, AI_PER_ROUND, concurrency)));
     }
   }
   const stats = new Map(
@@ -239,8 +242,8 @@ async function aiScenario(paths: AiPath[]): Promise<Record<string, unknown>[]> {
   const oursAdded = round3(ours!.p50ms - direct!.p50ms);
   const peerAdded = round3(peer!.p50ms - direct!.p50ms);
   return [
-    ...paths.map((target) => ({ scenario, target: target.name, concurrency: AI_CONCURRENCY, ...stats.get(target.name) })),
-    { scenario, metric: 'ai_added_median_ms', value: oursAdded, unit: 'ms', peer: paths[2]!.name, peerValue: peerAdded, ratio: round3(oursAdded / Math.max(peerAdded, 0.001)), addedP99ms: round3(ours!.p99ms - direct!.p99ms), peerAddedP99ms: round3(peer!.p99ms - direct!.p99ms) },
+    ...paths.map((target) => ({ scenario, target: target.name, concurrency, ...stats.get(target.name) })),
+    { scenario, metric: 'ai_added_median_ms', concurrency, value: oursAdded, unit: 'ms', peer: paths[2]!.name, peerValue: peerAdded, ratio: round3(oursAdded / Math.max(peerAdded, 0.001)), addedP99ms: round3(ours!.p99ms - direct!.p99ms), peerAddedP99ms: round3(peer!.p99ms - direct!.p99ms) },
   ];
 }
 
@@ -321,7 +324,7 @@ try {
     if (scenario.summary) summary = { name: scenario.name, ...result };
   }
   let aiSummary: Record<string, unknown> | undefined;
-  for (const line of only === 'api' ? [] : await aiScenario([
+  const aiPaths: AiPath[] = [
     { name: 'direct upstream', url: `${upstream}/v1/chat/completions`, headers: { authorization: 'Bearer bench-upstream-key' } },
     { name: 'auterity serve', url: `${ours.url}/v1/ai/chat/completions`, headers: { authorization: `Bearer ${key}` } },
     {
@@ -329,9 +332,13 @@ try {
       url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
       headers: { authorization: 'Bearer bench-upstream-key', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1` },
     },
-  ])) {
-    if ('ratio' in line) aiSummary = line;
-    else emit(line);
+  ];
+  for (const concurrency of only === 'api' ? [] : AI_CONCURRENCIES) {
+    for (const line of await aiScenario(aiPaths, concurrency)) {
+      // The headline concurrency's ratio line is printed last, with the summary.
+      if ('ratio' in line && concurrency === AI_CONCURRENCIES[0]) aiSummary = line;
+      else emit(line);
+    }
   }
   if (summary) {
     if (aiSummary) emit(aiSummary);
