@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '@auterity/testing';
-import { createAuterity, type Auterity, type CreateAuterityOptions } from '@auterity/core';
+import { createAuterity, type Auterity, type AuterityError, type CreateAuterityOptions } from '@auterity/core';
 
 export interface EngineFixture {
   readonly db: TestDatabase;
@@ -54,12 +54,12 @@ export async function rawQuery(db: TestDatabase, query: string): Promise<Record<
 
 export const admin = { id: 'user_admin', roles: ['admin'] };
 
-/** The rejection of `promise`, which must reject. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+/** The rejection of `promise`, which must reject; typed as the engine's errors are (callers assert its `code`). */
+export async function rejection(promise: Promise<unknown>): Promise<AuterityError> {
   try {
     await promise;
   } catch (error) {
-    return error;
+    return error as AuterityError;
   }
   throw new Error('expected the promise to reject');
 }

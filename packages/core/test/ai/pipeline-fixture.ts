@@ -13,6 +13,8 @@ import { Storage } from '../../src/storage/index.js';
 import { createTenantsApi, type TenantsApi } from '../../src/tenancy/index.js';
 import { createAiEngine, type AiEngine, type AiEngineDeps, type AiOptions, type AiPrincipal } from '../../src/ai/index.js';
 
+export { rejection } from '../helpers.js';
+
 /** Prices in USD per 1M tokens = micro-USD per token. */
 export const models = [
   { id: 'cheap', provider: 'up', inputPerMTok: 1, outputPerMTok: 2, contextWindow: 100_000, capabilities: ['json' as const] },
@@ -157,16 +159,6 @@ export function usePipeline(dialect: TestDialect, setup: { quota?: 'sql' | 'redi
 function need<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('fixture used outside a test');
   return value;
-}
-
-/** The rejection of `promise`, which must reject. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: unknown; issues?: { path: string; message: string }[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Drains a stream, returning the text and the error it ended with, if any. */

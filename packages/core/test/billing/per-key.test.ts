@@ -2,6 +2,7 @@
 // quota backend; check, consume and reserve all take `apiKeyId`.
 import { describe, expect, it } from 'vitest';
 import { definePlans, isAuterityError, type AuterityError } from '@auterity/core';
+import { rejection } from '../helpers.js';
 import { backendCases, useBilling } from './fixtures.js';
 
 const catalog = definePlans({
@@ -11,16 +12,6 @@ const catalog = definePlans({
   },
   plans: [{ id: 'small', name: 'Small', monthly: 0, features: { key_tokens: 10, tokens: 100 } }],
 });
-
-async function rejection(promise: Promise<unknown>): Promise<AuterityError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAuterityError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(backendCases)('per-key metered features on %s', (kind) => {
   const fixture = useBilling(kind, catalog);

@@ -72,7 +72,7 @@ describe.each(testDialects)('governance on %s', (dialect) => {
       expect((await acme.governance.authorize({ action: 'billing:refund', resource: { id: 'invoice:1' } })).effect).toBe('require_approval');
       const error = await rejection(acme.governance.policies.put({ id: 'isv-guardrails', rules: [{ effect: 'allow', actions: ['*'] }] }));
       expect(isAuterityError(error, 'forbidden')).toBe(true);
-      expect((error as { details: { decidedBy: { ruleId: string } } }).details.decidedBy.ruleId).toBe('tenant-policies-not-isv');
+      expect(error.details).toMatchObject({ decidedBy: { ruleId: 'tenant-policies-not-isv' } });
     });
 
     it('governs policy changes themselves and names bad policy fields', async () => {

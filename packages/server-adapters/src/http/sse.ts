@@ -31,6 +31,14 @@ export interface SseOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Every event stream's headers: never cached, never held back by a buffering proxy, never sniffed. */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+} as const;
+
 const encoder = new TextEncoder();
 const clean = (value: string) => value.replace(/[\r\n]/g, ' ');
 
@@ -129,12 +137,6 @@ export function sseResponse(request: Request, source: SseSource, options: SseOpt
 
   return new Response(body, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-      ...options.headers,
-    },
+    headers: { ...SSE_HEADERS, ...options.headers },
   });
 }

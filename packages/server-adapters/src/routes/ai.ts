@@ -12,7 +12,7 @@ import { isAuterityError } from '@auterity/core';
 import { z } from 'zod';
 import { documentsOnly } from '../http/body.js';
 import { HttpError, jsonResponse } from '../http/errors.js';
-import { formatSseEvent } from '../http/sse.js';
+import { formatSseEvent, SSE_HEADERS } from '../http/sse.js';
 import { defineRoute } from './route.js';
 import { idParams, listOf, timestamp } from './schemas.js';
 
@@ -272,13 +272,7 @@ async function streamResponse(request: Request, tenant: TenantHandle, chatReques
   const model = pending?.model;
   return new Response(body, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-      ...(model && { 'x-auterity-model': model }),
-    },
+    headers: { ...SSE_HEADERS, ...(model && { 'x-auterity-model': model }) },
   });
 }
 
