@@ -1,0 +1,79 @@
+// The node:http fetch the openai client runs on: bodies read whole whether they came in with the
+// headers or later in pieces, and a read response gives its socket back to the keep-alive pool.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpFetch } from '../../src/ai/providers/http-fetch.js';
+
+let server: Server;
+let origin: string;
+const answer = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' } }] });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const port = String(req.socket.remotePort);
+      if (req.url === '/whole') {
+        // Headers and body in one write.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(answer)), 'x-client-port': port });
+        res.end(answer);
+        return;
+      }
+      // Headers first, then the body in two pieces some time apart.
+      res.writeHead(200, { 'content-type': 'application/json', 'x-client-port': port });
+      res.flushHeaders();
+      const half = Math.floor(answer.length / 2);
+      setTimeout(() => res.write(answer.slice(0, half)), 20);
+      setTimeout(() => res.end(answer.slice(half)), 40);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('createHttpFetch', () => {
+  it('reads a body that came in with the headers, and reuses the socket for the next request', async () => {
+    const http = createHttpFetch();
+    try {
+      const first = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual(JSON.parse(answer));
+      const second = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      expect(await second.text()).toBe(answer);
+      // The first response ended, so its keep-alive socket carried the second request.
+      expect(second.headers.get('x-client-port')).toBe(first.headers.get('x-client-port'));
+    } finally {
+      http.close();
+    }
+  });
+
+  it('reads a body that arrives in pieces after the headers', async () => {
+    const http = createHttpFetch();
+    try {
+      const response = await http.fetch(`${origin}/pieces`, { method: 'POST', body: '{}' });
+      expect(await response.json()).toEqual(JSON.parse(answer));
+      const next = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      expect(await next.text()).toBe(answer);
+      expect(next.headers.get('x-client-port')).toBe(response.headers.get('x-client-port'));
+    } finally {
+      http.close();
+    }
+  });
+
+  it('refuses a second read of the same body', async () => {
+    const http = createHttpFetch();
+    try {
+      const response = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      await response.text();
+      await expect(response.text()).rejects.toThrow(/already been read/);
+    } finally {
+      http.close();
+    }
+  });
+});
