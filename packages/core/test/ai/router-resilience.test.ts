@@ -89,7 +89,8 @@ describe('retries', () => {
 
 describe('timeouts and aborts', () => {
   it('times out a hanging upstream per attempt, then falls back', async () => {
-    const router = fx.router({ timeoutMs: 40, retry: { maxAttempts: 2 }, routes: [{ id: 'chat', strategy: 'fallback', targets: [{ model: 'cheap' }, { model: 'mid' }] }] });
+    // The timeout applies to mid too: long enough that a loaded machine still answers within it.
+    const router = fx.router({ timeoutMs: 250, retry: { maxAttempts: 2 }, routes: [{ id: 'chat', strategy: 'fallback', targets: [{ model: 'cheap' }, { model: 'mid' }] }] });
     fx.up.behave('cheap', { hang: true });
     const completion = await router.complete(ask('chat'), tenant);
     expect(completion.auterity.attempts.map((attempt) => [attempt.model, attempt.error ?? attempt.outcome])).toEqual([

@@ -69,8 +69,9 @@ describe('streams', () => {
   });
 
   it('falls back when the first token does not come in time', async () => {
-    const router = fx.router({ retry: { maxAttempts: 1 }, routes: [{ ...chatRoute, timeoutMs: 40 }] });
-    fx.up.behave('cheap', { ttftMs: 2_000 });
+    // The route's timeout applies to mid too: long enough that a loaded machine still streams within it.
+    const router = fx.router({ retry: { maxAttempts: 1 }, routes: [{ ...chatRoute, timeoutMs: 250 }] });
+    fx.up.behave('cheap', { ttftMs: 5_000 });
     const stream = router.stream(ask('chat'), tenant);
     const { error } = await drain(stream);
     expect(error).toBeUndefined();
@@ -95,8 +96,9 @@ describe('streams', () => {
   });
 
   it('a stream that stalls after its first token fails with upstream_timeout', async () => {
-    const router = fx.router({ timeoutMs: 50 });
-    fx.up.behave('cheap', { content: answer, chunkDelayMs: 1_000 });
+    // The first token must still come within the timeout on a loaded machine.
+    const router = fx.router({ timeoutMs: 250 });
+    fx.up.behave('cheap', { content: answer, chunkDelayMs: 5_000 });
     const stream = router.stream(ask('cheap'), tenant);
     const { error, text } = await drain(stream);
     expect(isAuterityError(error, 'upstream_timeout')).toBe(true);
