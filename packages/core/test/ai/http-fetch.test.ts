@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpFetch } from '../../src/ai/providers/http-fetch.js';
+import { createHttpFetch, type HttpFetch } from '../../src/ai/providers/http-fetch.js';
 
 let server: Server;
 let origin: string;
@@ -32,48 +32,48 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+/** Runs `use` with a fresh fetch, whose keep-alive pool is dropped afterwards. */
+async function withFetch(use: (fetch: HttpFetch['fetch']) => Promise<void>): Promise<void> {
+  const http = createHttpFetch();
+  try {
+    await use(http.fetch);
+  } finally {
+    http.close();
+  }
+}
+
+const post = { method: 'POST', body: '{}' };
+
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 describe('createHttpFetch', () => {
-  it('reads a body that came in with the headers, and reuses the socket for the next request', async () => {
-    const http = createHttpFetch();
-    try {
-      const first = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+  it('reads a body that came in with the headers, and reuses the socket for the next request', () =>
+    withFetch(async (fetch) => {
+      const first = await fetch(`${origin}/whole`, post);
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual(JSON.parse(answer));
-      const second = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      const second = await fetch(`${origin}/whole`, post);
       expect(await second.text()).toBe(answer);
       // The first response ended, so its keep-alive socket carried the second request.
       expect(second.headers.get('x-client-port')).toBe(first.headers.get('x-client-port'));
-    } finally {
-      http.close();
-    }
-  });
+    }));
 
-  it('reads a body that arrives in pieces after the headers', async () => {
-    const http = createHttpFetch();
-    try {
-      const response = await http.fetch(`${origin}/pieces`, { method: 'POST', body: '{}' });
+  it('reads a body that arrives in pieces after the headers', () =>
+    withFetch(async (fetch) => {
+      const response = await fetch(`${origin}/pieces`, post);
       expect(await response.json()).toEqual(JSON.parse(answer));
-      const next = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+      const next = await fetch(`${origin}/whole`, post);
       expect(await next.text()).toBe(answer);
       expect(next.headers.get('x-client-port')).toBe(response.headers.get('x-client-port'));
-    } finally {
-      http.close();
-    }
-  });
+    }));
 
-  it('refuses a second read of the same body', async () => {
-    const http = createHttpFetch();
-    try {
-      const response = await http.fetch(`${origin}/whole`, { method: 'POST', body: '{}' });
+  it('refuses a second read of the same body', () =>
+    withFetch(async (fetch) => {
+      const response = await fetch(`${origin}/whole`, post);
       await response.text();
       await expect(response.text()).rejects.toThrow(/already been read/);
-    } finally {
-      http.close();
-    }
-  });
+    }));
 });
