@@ -4,7 +4,8 @@
 // A verified key is remembered for a second (per engine, bounded), so a busy client does not read
 // `api_keys` on every request. Revoking through this engine forgets the key at once; a revocation
 // made by another process (or a deleted tenant) is seen within that second.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Bytes, sha256Hex } from '../shared/hash.js';
 import { AuterityError } from '../errors.js';
 import { json, type ApiKeysTable, type TenantScope } from '../storage/index.js';
 import { createId, randomBase62 } from '../shared/ids.js';
@@ -28,7 +29,6 @@ const SECRET_LENGTH = 40;
 const LAST_USED_RESOLUTION_MS = 60_000;
 export const ALL_SCOPES = ['*'];
 
-const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 const VERIFIED_TTL_MS = 1_000;
 const VERIFIED_MAX = 10_000;
@@ -97,7 +97,7 @@ export async function createApiKey(
         id,
         name: data.name ?? null,
         scopes: json.stringify(data.scopes ?? ALL_SCOPES),
-        key_hash: sha256(key),
+        key_hash: sha256Hex(key),
         created_by: createdBy,
         created_at: ctx.now(),
         last_used_at: null,
@@ -157,7 +157,7 @@ export async function verifyApiKey(ctx: TenancyContext, key: unknown): Promise<V
   if (!match) return null;
   const keyId = match[1]!;
   await ctx.ready();
-  const presented = Buffer.from(sha256(key), 'hex');
+  const presented = sha256Bytes(key);
   const cache = verifiedCache(ctx);
   const cached = cache.entries.get(keyId);
   if (cached && performance.now() - cached.readAt < VERIFIED_TTL_MS && timingSafeEqual(cached.hash, presented)) {

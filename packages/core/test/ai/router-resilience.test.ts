@@ -203,4 +203,15 @@ describe('close', () => {
     await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
     await expect(router.complete(ask('cheap'), tenant)).rejects.toMatchObject({ code: 'unavailable' });
   });
+
+  it('ends a call waiting to retry at once', async () => {
+    const router = fx.router({ timeoutMs: 10_000 });
+    fx.up.behave('cheap', { status: 429, retryAfter: 5 });
+    const pending = router.complete(ask('cheap'), tenant);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = Date.now();
+    await router.close();
+    await expect(pending).rejects.toMatchObject({ code: 'unavailable' });
+    expect(Date.now() - closing).toBeLessThan(2_000);
+  });
 });

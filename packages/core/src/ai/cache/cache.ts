@@ -3,8 +3,8 @@
 // tools, response format, seed, max tokens, stop, …); fields that cannot (`user`, stream options,
 // metadata) are left out, so a streamed and a plain request share one entry. Only complete answers
 // are stored: every choice has a finish_reason. Errors and cut streams never are.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../governance/audit/index.js';
+import { sha256Hex } from '../../shared/hash.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, RouteStrategy } from '../types.js';
 import type { CacheStore } from './stores.js';
 
@@ -48,7 +48,7 @@ export function createResponseCache(store: CacheStore, ttlMs: number): ResponseC
     key(tenantId, request) {
       const fields: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(request)) if (!IGNORED_FIELDS.has(name)) fields[name] = value;
-      const digest = createHash('sha256').update(canonicalJson(fields)).digest('hex');
+      const digest = sha256Hex(canonicalJson(fields));
       return `${tenantId}:${digest}`;
     },
     async get(key) {

@@ -1,7 +1,7 @@
 // The offline model: answers in-process, deterministically for the same request, so the demo and
 // `auterity serve` work with no API key. It is not a language model and says so in every answer.
-import { createHash } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { sha256Hex } from '../../shared/hash.js';
 import type { ChatProvider } from './provider.js';
 import { countPromptTokens, countTokens, lastUserMessage } from './tokens.js';
 
@@ -66,7 +66,7 @@ function answerFor(request: ChatCompletionCreateParamsBase): string {
 
 function requestHash(request: ChatCompletionCreateParamsBase): string {
   const { messages, response_format, max_completion_tokens, max_tokens } = request;
-  return createHash('sha256').update(JSON.stringify([messages, response_format ?? null, max_completion_tokens ?? null, max_tokens ?? null])).digest('hex').slice(0, 24);
+  return sha256Hex(JSON.stringify([messages, response_format ?? null, max_completion_tokens ?? null, max_tokens ?? null])).slice(0, 24);
 }
 
 interface OfflineAnswer {

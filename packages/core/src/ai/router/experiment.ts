@@ -1,10 +1,10 @@
 // A/B experiments: sticky assignment by a stable hash of experiment id and subject, and the
 // significance test over per-arm aggregates.
-import { createHash } from 'node:crypto';
+import { sha256Bytes } from '../../shared/hash.js';
 
 /** The arm for `subject`: the same experiment and subject always get the same arm (for fixed arms and weights). */
 export function assignArm<A extends { id: string; weight?: number | undefined }>(experimentId: string, subject: string, arms: readonly A[]): A {
-  const digest = createHash('sha256').update(`${experimentId}\u0000${subject}`).digest();
+  const digest = sha256Bytes(`${experimentId}\u0000${subject}`);
   const unit = digest.readUInt32BE(0) / 2 ** 32;
   const total = arms.reduce((sum, arm) => sum + (arm.weight ?? 1), 0);
   let point = unit * total;

@@ -92,15 +92,21 @@ interface Call {
   body: ProviderBody;
   promptTokens: number;
   started: number;
-  /** Aborts everything of this call: the caller's signal, `abort()`, `close()`. */
-  controller: AbortController;
-  unlink: () => void;
+  /**
+   * What aborts the call: the caller's signal, or a stream's own controller (which follows the
+   * caller's signal, the stream's `abort()` and `close()`). complete() has no controller of its own:
+   * its attempts follow the caller's signal directly, one controller fewer per call.
+   */
+  signal: AbortSignal | undefined;
 }
 
-type AttemptResult<T> = { ok: true; value: T; latencyMs: number; controller: AbortController } | { ok: false };
+/** On success the attempt's controller (still following the call) and its release. */
+type AttemptResult<T> = { ok: true; value: T; latencyMs: number; controller: AbortController; release: () => void } | { ok: false };
 
 const DEFAULTS = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 10_000, timeoutMs: 60_000, failureThreshold: 5, cooldownMs: 30_000 };
 
+
+const closedError = () => new AuterityError('unavailable', 'The AI router is closed');
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -235,8 +241,29 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     },
   );
   const latency = createLatencyTracker(available.map((model) => model.id));
+  /** Controllers close() aborts: each attempt's and wait's, and each stream's. */
   const inFlight = new Set<AbortController>();
   let closed = false;
+
+  /** Why the call is over (the caller aborted, or the router closed), if it is. */
+  function abortOf(call: Call): unknown {
+    if (call.signal?.aborted) return abortReason(call.signal);
+    return closed ? closedError() : undefined;
+  }
+
+  /** A controller that follows the call and close() until released. */
+  function follow(call: Call): { controller: AbortController; release: () => void } {
+    const controller = new AbortController();
+    const unlink = link(call.signal, controller);
+    inFlight.add(controller);
+    return {
+      controller,
+      release: () => {
+        unlink();
+        inFlight.delete(controller);
+      },
+    };
+  }
 
   // A model named directly is a one-target fallback route (one per catalog model, built once).
   const directRoutes = new Map<string, ResolvedRoute>(
@@ -253,7 +280,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
   }
 
   function prepare(request: ChatRequest, options: RouteCallOptions, streaming: boolean): Call {
-    if (closed) throw new AuterityError('unavailable', 'The AI router is closed');
+    if (closed) throw closedError();
     if (!Array.isArray(request?.messages) || request.messages.length === 0) {
       throw new AuterityError('invalid_input', 'Invalid request: messages: expected a non-empty list of messages', { issues: [{ path: 'messages', message: 'expected a non-empty list of messages' }] });
     }
@@ -298,9 +325,6 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
       latency,
       random,
     });
-    const controller = new AbortController();
-    const unlink = link(options.signal, controller);
-    inFlight.add(controller);
     return {
       callId: options.callId ?? createId('call'),
       route,
@@ -310,11 +334,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
       body: providerBody(request, options.maxCompletionTokens),
       promptTokens,
       started: now(),
-      controller,
-      unlink: () => {
-        unlink();
-        inFlight.delete(controller);
-      },
+      signal: options.signal,
     };
   }
 
@@ -324,20 +344,21 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
 
   /**
    * Tries one target up to the route's attempt count. `run` gets the attempt's signal (aborted on
-   * timeout or by the caller). On success the attempt's controller is handed over to the caller.
+   * timeout, by the caller or by close()). On success the attempt's controller is handed over to the
+   * caller, who releases it.
    */
   async function tryTarget<T>(call: Call, model: ModelEntry, run: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<AttemptResult<T>> {
     const policy = call.route.retry;
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
-      if (call.controller.signal.aborted) throw abortReason(call.controller.signal);
+      const ended = abortOf(call);
+      if (ended !== undefined) throw ended;
       const admission = breakers.admit(model.provider, model.id);
       if (admission === 'open') {
         call.attempts.push({ model: model.id, provider: model.provider, outcome: 'skipped_breaker_open', latencyMs: 0 });
         return { ok: false };
       }
       const started = now();
-      const controller = new AbortController();
-      const unlink = link(call.controller.signal, controller);
+      const { controller, release } = follow(call);
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -347,14 +368,15 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         const value = await run(controller.signal);
         clearTimeout(timer);
         // Still linked: a stream keeps reading through this controller, and the caller's abort must reach it.
-        return { ok: true, value, latencyMs: now() - started, controller };
+        return { ok: true, value, latencyMs: now() - started, controller, release };
       } catch (error) {
         clearTimeout(timer);
-        unlink();
+        release();
         controller.abort();
-        if (call.controller.signal.aborted) {
+        const aborted = abortOf(call);
+        if (aborted !== undefined) {
           breakers.release(model.provider, model.id);
-          throw abortReason(call.controller.signal);
+          throw aborted;
         }
         const failure = classifyFailure(timedOut ? new AttemptTimeout(timeoutMs) : error, now());
         call.attempts.push({ model: model.id, provider: model.provider, outcome: 'error', error: failure.code, latencyMs: now() - started });
@@ -370,7 +392,12 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         } else {
           delay = backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, random);
         }
-        await wait(delay, call.controller.signal);
+        const waiting = follow(call);
+        try {
+          await wait(delay, waiting.controller.signal);
+        } finally {
+          waiting.release();
+        }
       }
     }
     return { ok: false };
@@ -400,35 +427,32 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
 
   async function complete(request: ChatRequest, options: RouteCallOptions): Promise<RoutedCompletion> {
     const call = prepare(request, options, false);
-    try {
-      let rejected: { completion: ChatCompletion; model: ModelEntry } | undefined;
-      for (const model of call.order) {
-        const result = await tryTarget(call, model, (signal) => provider(model).complete({ ...call.body, model: model.upstreamModel, stream: false }, signal), timeoutFor(call, model));
-        if (!result.ok) continue;
-        breakers.success(model.provider, model.id);
-        latency.record(model.id, { latencyMs: result.latencyMs });
-        const completion = result.value;
-        const record: AttemptRecord = { model: model.id, provider: model.provider, outcome: 'ok', latencyMs: result.latencyMs };
-        call.attempts.push(record);
-        let validation: 'passed' | 'failed' | undefined;
-        if (call.route.validator) {
-          const verdict = call.route.validator(completion.choices[0]?.message.content ?? '');
-          if (!verdict.ok) {
-            record.outcome = 'rejected_by_validator';
-            record.error = verdict.reason;
-            rejected = { completion, model };
-            continue;
-          }
-          validation = 'passed';
+    let rejected: { completion: ChatCompletion; model: ModelEntry } | undefined;
+    for (const model of call.order) {
+      const result = await tryTarget(call, model, (signal) => provider(model).complete({ ...call.body, model: model.upstreamModel, stream: false }, signal), timeoutFor(call, model));
+      if (!result.ok) continue;
+      result.release();
+      breakers.success(model.provider, model.id);
+      latency.record(model.id, { latencyMs: result.latencyMs });
+      const completion = result.value;
+      const record: AttemptRecord = { model: model.id, provider: model.provider, outcome: 'ok', latencyMs: result.latencyMs };
+      call.attempts.push(record);
+      let validation: 'passed' | 'failed' | undefined;
+      if (call.route.validator) {
+        const verdict = call.route.validator(completion.choices[0]?.message.content ?? '');
+        if (!verdict.ok) {
+          record.outcome = 'rejected_by_validator';
+          record.error = verdict.reason;
+          rejected = { completion, model };
+          continue;
         }
-        return finishCompletion(call, completion, model, validation);
+        validation = 'passed';
       }
-      // The most capable answer a cascade got, flagged, beats no answer at all.
-      if (rejected) return finishCompletion(call, rejected.completion, rejected.model, 'failed');
-      throw exhausted(call);
-    } finally {
-      call.unlink();
+      return finishCompletion(call, completion, model, validation);
     }
+    // The most capable answer a cascade got, flagged, beats no answer at all.
+    if (rejected) return finishCompletion(call, rejected.completion, rejected.model, 'failed');
+    throw exhausted(call);
   }
 
   function finishCompletion(call: Call, completion: ChatCompletion, model: ModelEntry, validation: 'passed' | 'failed' | undefined): RoutedCompletion {
@@ -473,7 +497,13 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
       };
     }
 
-    let current: { model: ModelEntry; opened: OpenedStream; controller: AbortController; started: number } | undefined;
+    // The stream's own controller: the caller's signal, abort() and close() end the stream through it.
+    const streamController = new AbortController();
+    const unlinkCaller = link(options.signal, streamController);
+    inFlight.add(streamController);
+    call.signal = streamController.signal;
+
+    let current: { model: ModelEntry; opened: OpenedStream; controller: AbortController; release: () => void; started: number } | undefined;
     let iterating = false;
 
     const partialMeta = (incomplete: CallMeta['incomplete']): CallMeta | undefined => {
@@ -491,7 +521,9 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
 
     function cleanup(): void {
       current?.controller.abort();
-      call.unlink();
+      current?.release();
+      unlinkCaller();
+      inFlight.delete(streamController);
     }
 
     async function open(model: ModelEntry): Promise<AttemptResult<OpenedStream>> {
@@ -538,13 +570,14 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         if (result.value.ttftMs !== undefined) latency.record(model.id, { ttftMs: result.value.ttftMs });
         const record: AttemptRecord = { model: model.id, provider: model.provider, outcome: 'ok', latencyMs: result.latencyMs };
         call.attempts.push(record);
-        const candidate = { model, opened: result.value, controller: result.controller, started: now() - result.latencyMs };
+        const candidate = { model, opened: result.value, controller: result.controller, release: result.release, started: now() - result.latencyMs };
         if (call.route.validator) {
           const verdict = call.route.validator(result.value.text);
           if (!verdict.ok) {
             record.outcome = 'rejected_by_validator';
             record.error = verdict.reason;
             result.controller.abort();
+            result.release();
             rejected = candidate;
             continue;
           }
@@ -574,7 +607,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         try {
           next = await opened.iterator.next();
         } catch (error) {
-          if (call.controller.signal.aborted) throw abortReason(call.controller.signal);
+          if (streamController.signal.aborted) throw abortReason(streamController.signal);
           const failure = classifyFailure(timedOut ? new AttemptTimeout(timeoutMs) : error, now());
           breakers.failure(model.provider, model.id, failure.code);
           const code = timedOut ? 'upstream_timeout' : 'upstream_error';
@@ -587,7 +620,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         }
         if (next.done) {
           // The openai stream ends quietly when its signal aborts: that is a timeout or an abort, not an end.
-          if (call.controller.signal.aborted) throw abortReason(call.controller.signal);
+          if (streamController.signal.aborted) throw abortReason(streamController.signal);
           if (timedOut) {
             breakers.failure(model.provider, model.id, 'timeout');
             throw new AuterityError('upstream_timeout', `The stream from "${model.id}" stalled after its first token (no chunk within ${timeoutMs} ms)`, {
@@ -627,7 +660,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
         // Reached on a clean end, an error, and a consumer breaking out of `for await` (return()).
         if (!settled) {
           const partial = partialMeta('aborted');
-          settle(partial ? { meta: partial } : { error: abortReason(call.controller.signal) });
+          settle(partial ? { meta: partial } : { error: abortReason(streamController.signal) });
         }
         cleanup();
       }
@@ -637,10 +670,10 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     return {
       meta: metaPromise,
       abort() {
-        call.controller.abort(new DOMException('The stream was aborted', 'AbortError'));
+        streamController.abort(new DOMException('The stream was aborted', 'AbortError'));
         // A stream never iterated (or paused at a yield) does not run its finally: settle here.
         const partial = partialMeta('aborted');
-        settle(partial ? { meta: partial } : { error: abortReason(call.controller.signal) });
+        settle(partial ? { meta: partial } : { error: abortReason(streamController.signal) });
         cleanup();
       },
       [Symbol.asyncIterator]() {
@@ -663,7 +696,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     onBreaker: (listener) => breakers.onTransition(listener),
     async close() {
       closed = true;
-      for (const controller of inFlight) controller.abort(new AuterityError('unavailable', 'The AI router is closed'));
+      for (const controller of inFlight) controller.abort(closedError());
       inFlight.clear();
       for (const each of providers.values()) each.close();
     },

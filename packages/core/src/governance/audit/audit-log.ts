@@ -5,11 +5,19 @@ import { genesisHash, hashEntry, verifyChain, type AuditEntry, type ChainPoint, 
 import { csvHeader, csvRow } from './export.js';
 import type { AuditStore } from './store.js';
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 export const auditEventSchema = z.strictObject({
   actorId: z.string().min(1).max(256),
   action: z.string().min(1).max(128),
   resource: z.string().max(512).nullable().default(null),
-  data: z.record(z.string(), z.unknown()).default({}),
+  // A plain-object check, not z.record: its values are not validated one by one anyway, and every
+  // AI call's entry passes here (the JSON round trip in prepare() copies and normalises the data).
+  data: z.custom<Record<string, unknown>>(isPlainObject, { error: 'expected an object' }).default({}),
 });
 
 export type AuditEvent = z.input<typeof auditEventSchema>;

@@ -1,6 +1,6 @@
 // The per-tenant hash chain: entry n stores hash_n = SHA-256(hash_{n-1} + canonicalJson(entry_n)).
 // Changing, removing, adding or moving any entry breaks a link that verify() reports by sequence.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../shared/hash.js';
 import { canonicalJson } from './canonical-json.js';
 
 export const genesisHash = '0'.repeat(64);
@@ -31,10 +31,7 @@ export interface ChainPoint {
 
 export function hashEntry(prevHash: string, record: AuditRecord): string {
   const { tenantId, seq, at, actorId, action, resource, data } = record;
-  return createHash('sha256')
-    .update(prevHash)
-    .update(canonicalJson({ tenantId, seq, at, actorId, action, resource, data }))
-    .digest('hex');
+  return sha256Hex(prevHash + canonicalJson({ tenantId, seq, at, actorId, action, resource, data }));
 }
 
 export type TamperKind = 'edited' | 'deleted' | 'inserted' | 'reordered';
