@@ -498,9 +498,8 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     }
 
     // The stream's own controller: the caller's signal, abort() and close() end the stream through it.
-    const streamController = new AbortController();
-    const unlinkCaller = link(options.signal, streamController);
-    inFlight.add(streamController);
+    const own = follow(call);
+    const streamController = own.controller;
     call.signal = streamController.signal;
 
     let current: { model: ModelEntry; opened: OpenedStream; controller: AbortController; release: () => void; started: number } | undefined;
@@ -522,8 +521,7 @@ export function createRouter(input: RouterOptions = {}, deps: RouterDeps = {}): 
     function cleanup(): void {
       current?.controller.abort();
       current?.release();
-      unlinkCaller();
-      inFlight.delete(streamController);
+      own.release();
     }
 
     async function open(model: ModelEntry): Promise<AttemptResult<OpenedStream>> {
