@@ -11,9 +11,16 @@ const answer = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', cho
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    req.resume();
+    const received: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => received.push(chunk));
     req.on('end', () => {
       const port = String(req.socket.remotePort);
+      if (req.url === '/echo') {
+        // What arrived: the request line's method, the header lines as sent, and the body.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, headers: req.headers, body: Buffer.concat(received).toString('utf8') }));
+        return;
+      }
       if (req.url === '/whole') {
         // Headers and body in one write.
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(answer)), 'x-client-port': port });
@@ -75,5 +82,38 @@ describe('createHttpFetch', () => {
       const response = await fetch(`${origin}/whole`, post);
       await response.text();
       await expect(response.text()).rejects.toThrow(/already been read/);
+    }));
+
+  it('sends the caller\'s headers with Host, the body\'s length and credentials from the URL', () =>
+    withFetch(async (fetch) => {
+      const body = '{"greeting":"héllo"}';
+      const response = await fetch(`${origin.replace('http://', 'http://user:p%40ss@')}/echo`, { method: 'POST', body, headers: new Headers({ 'X-Trace': 'a1', 'content-type': 'application/json' }) });
+      const echo = (await response.json()) as { method: string; headers: Record<string, string>; body: string };
+      expect(echo.method).toBe('POST');
+      expect(echo.body).toBe(body);
+      expect(echo.headers).toMatchObject({
+        host: new URL(origin).host,
+        'x-trace': 'a1',
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+      });
+      expect(echo.headers['transfer-encoding']).toBeUndefined();
+    }));
+
+  it('keeps headers the caller set itself, and frames a bodiless POST with a zero length', () =>
+    withFetch(async (fetch) => {
+      const own = await fetch(`${origin.replace('http://', 'http://user:secret@')}/echo`, { method: 'POST', body: 'x', headers: { host: 'upstream.example', authorization: 'Bearer k' } });
+      expect(((await own.json()) as { headers: Record<string, string> }).headers).toMatchObject({ host: 'upstream.example', authorization: 'Bearer k', 'content-length': '1' });
+      const empty = await fetch(`${origin}/echo`, { method: 'post' });
+      const echo = (await empty.json()) as { method: string; headers: Record<string, string>; body: string };
+      expect(echo).toMatchObject({ method: 'POST', body: '' });
+      expect(echo.headers['content-length']).toBe('0');
+      expect(echo.headers['transfer-encoding']).toBeUndefined();
+      const get = await fetch(`${origin}/echo`);
+      const got = (await get.json()) as { method: string; headers: Record<string, string> };
+      expect(got.method).toBe('GET');
+      expect(got.headers['content-length']).toBeUndefined();
+      expect(got.headers['transfer-encoding']).toBeUndefined();
     }));
 });

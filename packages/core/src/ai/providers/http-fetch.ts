@@ -19,6 +19,8 @@ export interface HttpFetch {
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Methods node sends without a length or chunked framing when they carry no body. */
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 function requestBody(body: RequestInit['body']): string | Uint8Array | undefined {
   if (body === undefined || body === null) return undefined;
@@ -27,13 +29,31 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | undefined
   throw new TypeError('this fetch sends string or byte bodies only');
 }
 
-function requestHeaders(init: RequestInit['headers']): Record<string, string> {
-  const headers: Record<string, string> = {};
+/**
+ * The request's header lines as node's flat `[name, value, ...]` list, which `http.request` writes as
+ * they are (it skips its per-header `setHeader` bookkeeping for a list). What node adds itself for
+ * a header object, it is told here: `Host`, `Content-Length` of the body, and `Authorization` from
+ * credentials in the URL, each unless the caller set it.
+ */
+function requestHeaders(init: RequestInit['headers'], target: Target, method: string, body: string | Uint8Array | undefined): string[] {
+  const lines: string[] = [];
+  let host = false;
+  let length = false;
+  let authorization = false;
   // The openai client hands over a `Headers`: read it as it is instead of copying it into another.
   (init instanceof Headers ? init : new Headers(init)).forEach((value, name) => {
-    headers[name] = value;
+    if (name === 'host') host = true;
+    else if (name === 'content-length' || name === 'transfer-encoding') length = true;
+    else if (name === 'authorization') authorization = true;
+    lines.push(name, value);
   });
-  return headers;
+  if (!host) lines.push('host', target.host);
+  // A bodiless POST says so too: node would otherwise send it as an empty chunked body.
+  if (!length && (body !== undefined || !BODILESS_METHODS.has(method))) {
+    lines.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
+  }
+  if (!authorization && target.auth) lines.push('authorization', `Basic ${Buffer.from(target.auth).toString('base64')}`);
+  return lines;
 }
 
 interface Target {
@@ -42,11 +62,13 @@ interface Target {
   hostname: string | null | undefined;
   port: number | string | null | undefined;
   auth: string | null | undefined;
+  /** The `Host` header: the host name, with the port when it is not the scheme's default. */
+  host: string;
 }
 
 function targetOfUrl(url: URL): Target {
   const { protocol, hostname, port, auth } = urlToHttpOptions(url);
-  return { secure: url.protocol === 'https:', protocol, hostname, port, auth };
+  return { secure: url.protocol === 'https:', protocol, hostname, port, auth, host: url.host };
 }
 
 /**
@@ -225,13 +247,15 @@ export function createHttpFetch(): HttpFetch {
         return;
       }
       let body: string | Uint8Array | undefined;
-      let headers: Record<string, string>;
+      let headers: string[];
+      let method: string;
       let target: Target;
       let path: string;
       try {
         ({ target, path } = targetOf(href, origins));
         body = requestBody(init.body);
-        headers = requestHeaders(init.headers);
+        method = (init.method ?? 'GET').toUpperCase();
+        headers = requestHeaders(init.headers, target, method, body);
       } catch (error) {
         reject(error);
         return;
@@ -241,9 +265,8 @@ export function createHttpFetch(): HttpFetch {
         protocol: target.protocol,
         hostname: target.hostname,
         port: target.port,
-        auth: target.auth,
         path,
-        method: init.method ?? 'GET',
+        method,
         headers,
         agent: secure ? agents.https : agents.http,
       });
