@@ -25,10 +25,13 @@ import {
   createMembersApi,
   createTenantApiKeysApi,
   createTenantsApi,
+  invitationAcceptorSchema,
   verifyApiKey,
   type Actor,
   type CreateApiKeyInput,
   type CreatedApiKey,
+  type InvitationAcceptor,
+  type Member,
   type MembersApi,
   type TenancyContext,
   type TenantApiKeysApi,
@@ -103,8 +106,13 @@ export interface Auterity {
   readonly workflows: EngineWorkflows;
   /** AI routing: catalog, routes, assistants, breakers and cache statistics. */
   readonly ai: EngineAi;
-  /** Verifies and consumes an invitation token (which names its tenant); the caller then adds the member. */
-  acceptInvitation(token: string, acceptedBy: string): Promise<Invitation>;
+  /**
+   * Accepts an invitation token (which names its tenant) for the host's signed-in user, who joins
+   * that tenant as a member with the invited roles (taking a seat). The member is added before the
+   * invitation is consumed: when the join fails (`conflict` for a member id or email already there,
+   * the plan's seat limit) the token stays usable, and a retry after a crash completes the join.
+   */
+  acceptInvitation(token: string, acceptor: InvitationAcceptor): Promise<{ invitation: Invitation; member: Member }>;
   /** Applies pending migrations. Idempotent; safe when several engines migrate one database at once. */
   migrate(): Promise<MigrateResult>;
   /** A handle confined to one tenant, acting as `actor`. Synchronous; the tenant is checked on use. */
@@ -129,6 +137,12 @@ export interface CreateAuterityOptions extends AuterityOptions {
  * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
  * every bad option.
  */
+const sameRoles = (a: readonly string[], b: readonly string[]) => {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((role) => right.has(role));
+};
+
 /** Adding a member takes a seat: the plan's `seats` limit is checked first. */
 function withSeatLimit(members: MembersApi, assertSeatFree: () => Promise<void>): MembersApi {
   return {
@@ -282,9 +296,48 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       onBreaker: (listener: (transition: BreakerTransition) => void) => ai.router.onBreaker(listener),
       cacheStats: () => ai.cacheStats(),
     }),
-    async acceptInvitation(token, acceptedBy) {
+    async acceptInvitation(token, acceptor) {
+      const who = parseInput(invitationAcceptorSchema, acceptor, 'invitation acceptor', 'acceptor');
       await ctx.ready();
-      return governance.acceptInvitation(token, acceptedBy);
+      let member: Member | undefined;
+      const invitation = await governance.acceptInvitation(token, who.id, async (open) => {
+        // The invitation is the authority for this one change (whoever created it held
+        // `member:invite`), so the member is added as the invitation, audited as such.
+        const members = governMembers(withSeatLimit(createMembersApi(ctx, storage.scope(open.tenantId)), () => billing.assertWithinLimit(open.tenantId, 'seats')), {
+          tenantId: open.tenantId,
+          actor: { id: `invitation:${open.id}`, roles: [] },
+          assertAllowed: async () => undefined,
+          audit: governance.audit,
+        });
+        const find = () =>
+          members.get(who.id).catch((error: unknown) => {
+            if (error instanceof AuterityError && error.code === 'not_found') return undefined;
+            throw error;
+          });
+        let existing = await find();
+        if (!existing) {
+          try {
+            const added = await members.add({ id: who.id, email: open.email, roles: open.roles, ...(who.name !== undefined && { name: who.name }) });
+            member = added;
+            return async () => {
+              member = undefined;
+              await members.remove(added.id);
+            };
+          } catch (error) {
+            // The same person's concurrent accept may have added them a moment ago.
+            existing = error instanceof AuterityError && error.code === 'conflict' ? await find() : undefined;
+            if (!existing) throw error;
+          }
+        }
+        // This invitation's membership (left by an accept that stopped before consuming the token,
+        // or added by a concurrent one): it stands.
+        if (existing.email === open.email && sameRoles(existing.roles, open.roles)) {
+          member = existing;
+          return undefined;
+        }
+        throw new AuterityError('conflict', `Member "${who.id}" already exists.`, { details: { memberId: who.id } });
+      });
+      return { invitation, member: member! };
     },
     apiKeys: {
       async create(tenantId, input) {

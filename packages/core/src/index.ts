@@ -11,6 +11,7 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   CreateTenantInput,
+  InvitationAcceptor,
   Member,
   MembersApi,
   Tenant,

@@ -372,10 +372,12 @@ describe('README examples', () => {
     // #region readme:invitations
     const { token } = await acme.governance.invitations.create({ email: 'new@acme.test', roles: ['viewer'] });
     // …send `token` in a link; when the invitee signs in:
-    const invitation = await engine.acceptInvitation(token, 'user_9');
-    await acme.members.add({ id: 'user_9', email: invitation.email, roles: invitation.roles });
+    // joins the token's tenant as member `user_9` with the invited roles (a seat); a failed join leaves the token usable
+    const { invitation, member } = await engine.acceptInvitation(token, { id: 'user_9', name: 'Grace' });
     // #endregion
-    expect(invitation).toMatchObject({ tenantId: 'acme', email: 'new@acme.test', roles: ['viewer'] });
+    expect(invitation).toMatchObject({ tenantId: 'acme', email: 'new@acme.test', roles: ['viewer'], acceptedBy: 'user_9' });
+    expect(await acme.members.get('user_9')).toEqual(member);
+    expect(member).toMatchObject({ email: 'new@acme.test', name: 'Grace', roles: ['viewer'] });
   });
 
   it('AI routing: routes, assistants, budgets, policies, redaction, cache, breakers', async () => {

@@ -80,10 +80,26 @@ describe('invitation routes', () => {
     const again = await send('POST', '/invitations/accept', user('acme', 'user-eve', 'viewer'), { token });
     expect(again.status).toBe(409);
     const audit = (await send('GET', '/audit?limit=1000', admin)).json as { data: { action: string; actorId: string }[] };
+    // The member joins first (as the invitation), then the invitation is consumed.
     expect(audit.data.filter((entry) => entry.action === 'invitation.accepted' || entry.action === 'member.added').map((entry) => [entry.action, entry.actorId])).toEqual([
-      ['invitation.accepted', 'user-ada'],
       ['member.added', `invitation:${invitation.id}`],
+      ['invitation.accepted', 'user-ada'],
     ]);
+  });
+
+  it('keeps the token usable when the tenant has no seat left', async () => {
+    const small = bearer((await fixture.tenantWithKey('initech', undefined, 'free')).key); // 3 seats
+    const { invitation, token } = (await send('POST', '/invitations', small, { email: 'pat@initech.test', roles: ['viewer'] })).json as unknown as Created;
+    const staff: string[] = [];
+    for (const n of [1, 2, 3]) staff.push(((await send('POST', '/members', small, { email: `staff${n}@initech.test`, roles: ['viewer'] })).json as { id: string }).id);
+    const full = await send('POST', '/invitations/accept', user('initech', 'user-pat', 'viewer'), { token });
+    expect(full.status).toBe(429);
+    expect(full.json).toMatchObject({ error: { code: 'quota_exceeded', message: expect.stringContaining('seats') } });
+    expect((await send('GET', `/invitations/${invitation.id}`, small)).json).toMatchObject({ acceptedAt: null });
+    expect((await send('DELETE', `/members/${staff[0]}`, small)).status).toBe(204);
+    const joined = await send('POST', '/invitations/accept', user('initech', 'user-pat', 'viewer'), { token });
+    expect(joined.status).toBe(201);
+    expect(joined.json).toMatchObject({ member: { id: 'user-pat', tenantId: 'initech', roles: ['viewer'] }, invitation: { acceptedBy: 'user-pat' } });
   });
 
   it('refuses forged, malformed and revoked tokens, and API-key callers', async () => {

@@ -12,7 +12,7 @@ import { createSqlAuditStore } from './audit/sql-store.js';
 import { compilePolicySet, createGuard, createPolicyAdmin, type AuthorizationRequest, type Guard, type PolicyDecision, type PolicyInput } from './policies/index.js';
 import { createSqlPolicyStore } from './policies/sql-store.js';
 import type { Policy } from './policies/schema.js';
-import { builtInRolesPolicy, createInvitations, type Invitation, type InvitationRequest, type Invitations } from './roles/index.js';
+import { builtInRolesPolicy, createInvitations, type Invitation, type InvitationJoin, type InvitationRequest, type Invitations } from './roles/index.js';
 import { createSqlInvitationStore } from './roles/sql-invitation-store.js';
 import { singleTenant, type ScopeProvider } from './scope-provider.js';
 import { systemPrincipalPolicy } from './enforcement.js';
@@ -75,8 +75,11 @@ export interface GovernanceEngine {
   /** The tenant audit chains (engine-internal: other domains record their governed changes here). */
   audit: AuditLog;
   approvals: Approvals;
-  /** Verifies and consumes an invitation token (the token names its tenant); records it in the audit log. */
-  acceptInvitation(token: string, acceptedBy: string): Promise<Invitation>;
+  /**
+   * Verifies an invitation token (the token names its tenant), runs `join`, then consumes the
+   * invitation and records it in the audit log.
+   */
+  acceptInvitation(token: string, acceptedBy: string, join: InvitationJoin): Promise<Invitation>;
   forTenant(scope: TenantScope, actor: GovernanceActor, ready: () => Promise<void>): TenantGovernance;
 }
 
@@ -140,8 +143,8 @@ function buildGovernanceEngine(input: GovernanceOptions | undefined, deps: { sco
     guard,
     audit,
     approvals,
-    async acceptInvitation(token, acceptedBy) {
-      const invitation = await invitationsFor(deps.scopeFor).accept(token, acceptedBy);
+    async acceptInvitation(token, acceptedBy, join) {
+      const invitation = await invitationsFor(deps.scopeFor).accept(token, acceptedBy, join);
       await audit.append(invitation.tenantId, { actorId: acceptedBy, action: 'invitation.accepted', resource: `invitation:${invitation.id}`, data: { email: invitation.email, roles: invitation.roles } });
       return invitation;
     },

@@ -47,6 +47,11 @@ export const memberAddSchema = z.strictObject({
   roles: rolesSchema,
 });
 
+export const invitationAcceptorSchema = z.strictObject({
+  id: memberIdSchema,
+  name: nameSchema.nullable().optional(),
+});
+
 export const memberUpdateSchema = z.strictObject({
   email: emailSchema.optional(),
   name: nameSchema.nullable().optional(),

@@ -47,6 +47,13 @@ export interface AddMemberInput {
   roles: string[];
 }
 
+/** Who accepts an invitation: the host's signed-in user, who joins as a member with this id. */
+export interface InvitationAcceptor {
+  /** The host's user id (letters, digits and . _ : @ | + -, ≤ 128). */
+  id: string;
+  name?: string | null;
+}
+
 export interface UpdateMemberInput {
   email?: string;
   name?: string | null;

@@ -152,11 +152,87 @@ describe.each(testDialects)('governance on %s', (dialect) => {
       expect(isAuterityError(await rejection(globex.governance.approvals.get(request.id)), 'not_found')).toBe(true);
     });
 
-    it('creates invitations whose tokens are accepted once', async () => {
+    it('creates invitations whose tokens are accepted once, adding the member', async () => {
       const { token, invitation } = await acme.governance.invitations.create({ email: 'new@example.com', roles: ['editor'] });
-      expect(await fixture.engine.acceptInvitation(token, 'member-new')).toMatchObject({ tenantId: 'acme', id: invitation.id, roles: ['editor'] });
-      expect(isAuterityError(await rejection(fixture.engine.acceptInvitation(token, 'member-other')), 'conflict')).toBe(true);
+      const accepted = await fixture.engine.acceptInvitation(token, { id: 'member-new', name: 'Nia' });
+      expect(accepted.invitation).toMatchObject({ tenantId: 'acme', id: invitation.id, roles: ['editor'], acceptedBy: 'member-new' });
+      expect(accepted.member).toMatchObject({ id: 'member-new', tenantId: 'acme', email: 'new@example.com', name: 'Nia', roles: ['editor'] });
+      expect(await acme.members.get('member-new')).toEqual(accepted.member);
+      expect(isAuterityError(await rejection(fixture.engine.acceptInvitation(token, { id: 'member-other' })), 'conflict')).toBe(true);
+      expect(isAuterityError(await rejection(acme.members.get('member-other')), 'not_found')).toBe(true);
       expect((await globex.governance.invitations.list()).length).toBe(0);
+      // The member is added as the invitation (its creator held member:invite), then the invitation is consumed.
+      const entries = (await acme.governance.audit.list()).filter((entry) => entry.resource === 'member:member-new' || entry.resource === `invitation:${invitation.id}`);
+      expect(entries.map((entry) => [entry.action, entry.actorId])).toEqual([
+        ['invitation.created', admin.id],
+        ['member.added', `invitation:${invitation.id}`],
+        ['invitation.accepted', 'member-new'],
+      ]);
+    });
+
+    it('leaves the token usable when the join fails: the email already a member, no seat left', async () => {
+      await fixture.engine.tenants.create({ id: 'initech' }); // the free plan: 3 seats
+      const initech = fixture.engine.tenant('initech', admin);
+      const { token, invitation } = await initech.governance.invitations.create({ email: 'pat@initech.test', roles: ['viewer'] });
+      const open = async () => (await initech.governance.invitations.list()).find((row) => row.id === invitation.id)!;
+
+      await initech.members.add({ id: 'pat-old', email: 'pat@initech.test', roles: ['viewer'] });
+      const taken = await rejection(fixture.engine.acceptInvitation(token, { id: 'pat' }));
+      expect(isAuterityError(taken, 'conflict') && taken.message).toMatch(/email "pat@initech.test"/);
+      expect(await open()).toMatchObject({ acceptedAt: null, acceptedBy: null });
+
+      await initech.members.remove('pat-old');
+      for (const n of [1, 2, 3]) await initech.members.add({ email: `staff${n}@initech.test`, roles: ['viewer'] });
+      const full = await rejection(fixture.engine.acceptInvitation(token, { id: 'pat' }));
+      expect(isAuterityError(full, 'quota_exceeded') && full.message).toMatch(/seats limit of 3/);
+      expect(await open()).toMatchObject({ acceptedAt: null });
+      expect(isAuterityError(await rejection(initech.members.get('pat')), 'not_found')).toBe(true);
+
+      const staff = (await initech.members.list()).find((member) => member.email === 'staff3@initech.test')!;
+      await initech.members.remove(staff.id);
+      const accepted = await fixture.engine.acceptInvitation(token, { id: 'pat' });
+      expect(accepted.member).toMatchObject({ id: 'pat', email: 'pat@initech.test', roles: ['viewer'] });
+      expect(await open()).toMatchObject({ acceptedBy: 'pat' });
+    });
+
+    it('completes an accept that added the member but stopped before consuming the token', async () => {
+      const { token, invitation } = await acme.governance.invitations.create({ email: 'resume@example.com', roles: ['viewer', 'editor'] });
+      // What a crash between the two steps leaves: this invitation's member, the invitation still open.
+      const left = await acme.members.add({ id: 'member-resume', email: 'resume@example.com', roles: ['editor', 'viewer'] });
+      const accepted = await fixture.engine.acceptInvitation(token, { id: 'member-resume' });
+      expect(accepted.member).toEqual(left);
+      expect(accepted.invitation).toMatchObject({ id: invitation.id, acceptedBy: 'member-resume' });
+      // A member with other roles is not this invitation's: that is a conflict, and the token stays open.
+      const other = await acme.governance.invitations.create({ email: 'other@example.com', roles: ['admin'] });
+      await acme.members.add({ id: 'member-other-roles', email: 'other@example.com', roles: ['viewer'] });
+      const conflict = await rejection(fixture.engine.acceptInvitation(other.token, { id: 'member-other-roles' }));
+      expect(isAuterityError(conflict, 'conflict') && conflict.message).toMatch(/Member "member-other-roles" already exists/);
+      expect(await acme.members.get('member-other-roles')).toMatchObject({ roles: ['viewer'] });
+      expect((await acme.governance.invitations.list()).find((row) => row.id === other.invitation.id)).toMatchObject({ acceptedAt: null });
+    });
+
+    it('concurrent accepts: one person twice joins once; two people, one joins', async () => {
+      await fixture.engine.tenants.create({ id: 'hooli', plan: 'enterprise' });
+      const hooli = fixture.engine.tenant('hooli', admin);
+      const same = await hooli.governance.invitations.create({ email: 'twice@example.com', roles: ['viewer'] });
+      const twice = await Promise.allSettled([0, 1].map(() => fixture.engine.acceptInvitation(same.token, { id: 'member-twice' })));
+      expect(twice.map((result) => (result.status === 'rejected' ? String(result.reason) : result.status))).toEqual(['fulfilled', 'fulfilled']);
+      expect((await hooli.members.list()).filter((member) => member.email === 'twice@example.com').map((member) => member.id)).toEqual(['member-twice']);
+
+      const contested = await hooli.governance.invitations.create({ email: 'contested@example.com', roles: ['viewer'] });
+      const both = await Promise.allSettled(['member-a', 'member-b'].map((id) => fixture.engine.acceptInvitation(contested.token, { id })));
+      const winners = both.flatMap((result) => (result.status === 'fulfilled' ? [result.value.member.id] : []));
+      expect(winners).toHaveLength(1);
+      expect(both.flatMap((result) => (result.status === 'rejected' ? [isAuterityError(result.reason, 'conflict')] : []))).toEqual([true]);
+      expect((await hooli.members.list()).filter((member) => member.email === 'contested@example.com').map((member) => member.id)).toEqual(winners);
+      expect((await hooli.governance.invitations.list()).find((row) => row.id === contested.invitation.id)).toMatchObject({ acceptedBy: winners[0] });
+    });
+
+    it('names the acceptor field that is wrong', async () => {
+      const { token } = await acme.governance.invitations.create({ email: 'bad@example.com', roles: ['viewer'] });
+      const bad = await rejection(fixture.engine.acceptInvitation(token, { id: 'has space' }));
+      expect(isAuterityError(bad, 'invalid_input') && bad.message).toMatch(/acceptor.*id/);
+      expect(isAuterityError(await rejection(fixture.engine.acceptInvitation(token, 'user-1' as never)), 'invalid_input')).toBe(true);
     });
 
     it('answers not_found for a tenant that does not exist', async () => {

@@ -48,6 +48,9 @@ function setup() {
   const invitations = createInvitations({ secret, store: createMemoryInvitationStore(), now: () => clock });
   return { invitations, advance: (ms: number) => (clock += ms) };
 }
+const failingJoin = async (): Promise<undefined> => {
+  throw new Error('no seat left');
+};
 const codeOf = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (isAuterityError(error) ? `${error.code}: ${error.message}` : String(error)));
 
 describe('invitations', () => {
@@ -83,6 +86,36 @@ describe('invitations', () => {
     const second = await invitations.create('t1', { email: 'c@example.com', roles: ['viewer'], invitedBy: 'u1' });
     expect(await invitations.revoke('t1', second.invitation.id)).toBe(true);
     expect(await codeOf(invitations.accept(second.token, 'm'))).toMatch(/revoked/);
+  });
+
+  it('consumes the invitation only after the join; a join that fails leaves it open', async () => {
+    const { invitations } = setup();
+    const { token, invitation } = await invitations.create('t1', { email: 'j@example.com', roles: ['viewer'], invitedBy: 'u1' });
+    await expect(invitations.accept(token, 'm1', failingJoin)).rejects.toThrow('no seat left');
+    expect((await invitations.list('t1'))[0]).toMatchObject({ acceptedAt: null, acceptedBy: null });
+    const joined: string[] = [];
+    const accepted = await invitations.accept(token, 'm1', async (open) => {
+      expect(open).toMatchObject({ id: invitation.id, acceptedAt: null });
+      joined.push('m1');
+      return undefined;
+    });
+    expect(accepted).toMatchObject({ acceptedBy: 'm1' });
+    expect(joined).toEqual(['m1']);
+  });
+
+  it('reverts the join when the invitation was revoked while joining', async () => {
+    const { invitations } = setup();
+    const { token, invitation } = await invitations.create('t1', { email: 'r@example.com', roles: ['viewer'], invitedBy: 'u1' });
+    const members = new Set<string>();
+    const outcome = await codeOf(
+      invitations.accept(token, 'm1', async () => {
+        members.add('m1');
+        await invitations.revoke('t1', invitation.id);
+        return async () => void members.delete('m1');
+      }),
+    );
+    expect(outcome).toMatch(/^invalid_input: .*revoked/);
+    expect([...members]).toEqual([]);
   });
 
   it('validates requests, naming the field', async () => {

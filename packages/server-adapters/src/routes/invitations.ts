@@ -2,7 +2,7 @@
 // invitations:write, each also governed by the engine (`member:read`, `member:invite`). The signed
 // token is returned once, on creation. Accepting is for a person, so only the host's users can: the
 // token names its tenant and the member joins it as the host's user id, with the invited roles.
-import type { Auterity, Invitation } from '@auterity/core';
+import type { Invitation } from '@auterity/core';
 import { z } from 'zod';
 import { HttpError, notFound } from '../http/errors.js';
 import { memberSchema } from './members.js';
@@ -46,14 +46,6 @@ async function findInvitation(list: () => Promise<Invitation[]>, id: string): Pr
   const found = (await list()).find((invitation) => invitation.id === id);
   if (!found) throw notFound(`Invitation ${id.slice(0, 256)} not found.`);
   return found;
-}
-
-/**
- * Adds the accepted invitee. The invitation is the authority for this one change (whoever created
- * it held `member:invite`), so the addition acts as the invitation itself, and is audited as such.
- */
-function asInvitation(engine: Auterity, invitation: Invitation) {
-  return engine.tenant(invitation.tenantId, { id: `invitation:${invitation.id}`, roles: ['admin'] });
 }
 
 export const invitationRoutes = [
@@ -124,15 +116,9 @@ export const invitationRoutes = [
     handle: async ({ engine, principal, body }) => {
       // An API key is a tenant's service credential, not a person who could join a tenant.
       if (principal?.via !== 'host') throw new HttpError(403, 'forbidden', "Invitations are accepted by the host's signed-in users, not with an API key.");
-      // Signature, expiry, revocation and single use are checked (and the token consumed) by the engine.
-      const invitation = await engine.acceptInvitation(body.token, principal.actor.id);
-      const member = await asInvitation(engine, invitation).members.add({
-        id: principal.actor.id,
-        email: invitation.email,
-        roles: invitation.roles,
-        ...(body.name !== undefined && { name: body.name }),
-      });
-      return { invitation, member };
+      // The engine checks signature, expiry, revocation and single use, adds the member (a seat),
+      // and only then consumes the token: a join that fails leaves it usable.
+      return engine.acceptInvitation(body.token, { id: principal.actor.id, ...(body.name !== undefined && { name: body.name }) });
     },
   }),
 ];

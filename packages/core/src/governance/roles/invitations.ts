@@ -1,6 +1,8 @@
 // Invitations to join a tenant with given roles. The token is self-describing and signed with the
 // engine secret (HMAC-SHA256), expires, and can be accepted once: acceptance is a conditional
-// update in the store, so two concurrent accepts cannot both succeed.
+// update in the store, so two concurrent accepts cannot both succeed. The invitee joins before the
+// invitation is consumed, so a join that fails (no seat left, the email already a member) leaves
+// the token usable rather than spent.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AuterityError } from '../../errors.js';
@@ -39,10 +41,19 @@ export const invitationRequestSchema = z.strictObject({
 
 export type InvitationRequest = z.input<typeof invitationRequestSchema>;
 
+/**
+ * Makes the invitee a member of the invitation's tenant; resolves with what reverts that when the
+ * invitation turns out to be consumed by someone else meanwhile (nothing when it added no one).
+ */
+export type InvitationJoin = (invitation: Invitation) => Promise<(() => Promise<void>) | undefined>;
+
 export interface Invitations {
   create(tenantId: string, request: InvitationRequest): Promise<{ invitation: Invitation; token: string }>;
-  /** Checks signature and expiry, then consumes the invitation; the caller then adds the member. */
-  accept(token: string, acceptedBy: string): Promise<Invitation>;
+  /**
+   * Checks signature, expiry, revocation and single use, runs `join`, then consumes the invitation.
+   * A `join` that throws leaves the invitation open.
+   */
+  accept(token: string, acceptedBy: string, join?: InvitationJoin): Promise<Invitation>;
   revoke(tenantId: string, id: string): Promise<boolean>;
   list(tenantId: string): Promise<Invitation[]>;
 }
@@ -56,6 +67,7 @@ export interface InvitationOptions {
 
 const tokenPayloadSchema = z.object({ t: z.string(), i: z.string(), e: z.number() });
 
+const alreadyAccepted = () => new AuterityError('conflict', 'invitation was already accepted');
 const invalidToken = (reason: string) => new AuterityError('invalid_input', `invitation token is invalid: ${reason}`, { issues: [{ path: 'token', message: reason }] });
 
 export function createInvitations(options: InvitationOptions): Invitations {
@@ -85,7 +97,7 @@ export function createInvitations(options: InvitationOptions): Invitations {
       const payload = Buffer.from(JSON.stringify({ t: tenantId, i: invitation.id, e: invitation.expiresAt })).toString('base64url');
       return { invitation, token: `${payload}.${sign(payload)}` };
     },
-    async accept(token, acceptedBy) {
+    async accept(token, acceptedBy, join) {
       const [payload, signature, extra] = typeof token === 'string' ? token.split('.') : [];
       if (!payload || !signature || extra !== undefined) throw invalidToken('malformed');
       const expected = Buffer.from(sign(payload));
@@ -102,8 +114,14 @@ export function createInvitations(options: InvitationOptions): Invitations {
       const invitation = await options.store.get(claims.t, claims.i);
       if (!invitation) throw new AuterityError('not_found', 'invitation not found');
       if (invitation.revokedAt !== null) throw invalidToken('revoked');
+      if (invitation.acceptedAt !== null) throw alreadyAccepted();
+      const undo = join ? await join(invitation) : undefined;
       if (!(await options.store.markAccepted(claims.t, claims.i, at, acceptedBy))) {
-        throw new AuterityError('conflict', 'invitation was already accepted');
+        const current = await options.store.get(claims.t, claims.i);
+        // The same person's concurrent accept consumed it: the membership stands.
+        if (current && current.acceptedAt !== null && current.acceptedBy === acceptedBy) return current;
+        if (undo) await undo();
+        throw current?.revokedAt != null ? invalidToken('revoked') : alreadyAccepted();
       }
       return { ...invitation, acceptedAt: at, acceptedBy };
     },
