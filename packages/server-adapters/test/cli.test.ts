@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { createAuterity } from '@auterity/core';
 import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { loadEngineOptions, SECRET_FILE } from '../src/cli/config.js';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
 
@@ -154,6 +155,74 @@ describe('the published auterity binary', () => {
       expect(failed).toMatchObject({ code: 2, stderr: expect.stringMatching(/missing argument <id>/) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the engine secret of an embedded database', () => {
+  const dirs: string[] = [];
+  const fresh = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'auterity-secret-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is made once beside the SQLite file, readable by its owner only, and read by every later run', async () => {
+    const dir = fresh();
+    const first = await loadEngineOptions(dir, {}, undefined);
+    const file = path.join(dir, '.auterity', SECRET_FILE);
+    expect(first.options.secret).toMatch(/^[\w-]{43}$/);
+    expect(first.sources.secret).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await loadEngineOptions(dir, {}, undefined)).options.secret).toBe(first.options.secret);
+    // Only the secret is left in the directory (no drafts).
+    expect(readdirSync(path.join(dir, '.auterity'))).toEqual([SECRET_FILE]);
+    // Another database file elsewhere has its own.
+    const other = await loadEngineOptions(dir, { AUTERITY_DATABASE_URL: 'sqlite:./data/other.db' }, undefined);
+    expect(other.sources.secret).toBe(path.join(dir, 'data', SECRET_FILE));
+    expect(other.options.secret).not.toBe(first.options.secret);
+  });
+
+  it('is not made when one is configured, nor for PostgreSQL; in memory it lasts the process', async () => {
+    const dir = fresh();
+    const configured = await loadEngineOptions(dir, { AUTERITY_SECRET: 's'.repeat(40) }, undefined);
+    expect(configured.options.secret).toBe('s'.repeat(40));
+    expect(existsSync(path.join(dir, '.auterity', SECRET_FILE))).toBe(false);
+    const postgres = await loadEngineOptions(dir, { AUTERITY_DATABASE_URL: 'postgres://127.0.0.1:5432/app' }, undefined);
+    expect(postgres.options.secret).toBeUndefined();
+    const memory = await loadEngineOptions(dir, { AUTERITY_DATABASE_URL: 'sqlite::memory:' }, undefined);
+    expect(memory.options.secret).toMatch(/^[\w-]{43}$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a secret file too short to sign with, naming it', async () => {
+    const dir = fresh();
+    mkdirSync(path.join(dir, '.auterity'));
+    writeFileSync(path.join(dir, '.auterity', SECRET_FILE), 'short\n');
+    const result = await cli(['migrate'], {}, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path.join(dir, '.auterity', SECRET_FILE)}: expected a secret of at least 32 characters`);
+  });
+
+  it('signs invitations from the CLI engine with no configuration', async () => {
+    const dir = fresh();
+    expect((await cli(['tenant', 'create', 'acme'], {}, dir)).code).toBe(0);
+    const { options } = await loadEngineOptions(dir, {}, undefined);
+    const engine = createAuterity(options);
+    try {
+      const created = await engine.tenant('acme', { id: 'owner', roles: ['admin'] }).governance.invitations.create({ email: 'ada@example.com', roles: ['viewer'] });
+      // A later engine on the same database (a restarted server) accepts the token.
+      const later = createAuterity((await loadEngineOptions(dir, {}, undefined)).options);
+      try {
+        expect((await later.acceptInvitation(created.token, { id: 'user-ada' })).member).toMatchObject({ tenantId: 'acme', email: 'ada@example.com' });
+      } finally {
+        await later.close();
+      }
+    } finally {
+      await engine.close();
     }
   });
 });

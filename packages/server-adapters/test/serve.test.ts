@@ -68,6 +68,15 @@ describe('auterity serve', () => {
       const forbidden = await fetch(`${base}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } });
       expect(forbidden.status).toBe(403);
 
+      // Invitations are signed with the database's own secret: no configuration needed.
+      const invited = await fetch(`${base}/v1/invitations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com', roles: ['viewer'] }),
+      });
+      expect(invited.status).toBe(201);
+      expect(await invited.json()).toMatchObject({ invitation: { email: 'ada@example.com' }, token: expect.stringMatching(/^[\w-]+\.[\w-]+$/) });
+
       // The executor runs in the server: a started run completes without anything else.
       const client = createClient({ baseUrl: base, getToken: () => admin });
       const workflow = await client.workflows.create({ name: 'echo', steps: [{ id: 'echo', action: 'transform', input: { expression: 'input' } }] });

@@ -2,7 +2,8 @@
 // .mjs or .cjs in the working directory, or --config <file>), then the AUTERITY_* environment
 // variables, which win so the same file can serve several deployments. createAuterity validates
 // the result and names any bad option.
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuterityOptions } from '@auterity/core';
@@ -30,6 +31,35 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
     throw new UsageError(`config file ${file} must export an options object as its default export`);
   }
   return value as Record<string, unknown>;
+}
+
+/** The secret kept beside an SQLite database file when none is configured. */
+export const SECRET_FILE = 'auterity.secret';
+
+/**
+ * The engine secret of an SQLite file database with none configured: made once (32 random bytes)
+ * and kept beside the database, readable by its owner only, so every later command and server on
+ * that database signs and verifies invitation tokens alike. Created by linking a complete file into
+ * place, so processes starting together agree on one.
+ */
+function embeddedSecret(databaseFile: string): { secret: string; file: string } {
+  const dir = path.dirname(databaseFile);
+  const file = path.join(dir, SECRET_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const draft = path.join(dir, `.${SECRET_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`);
+    writeFileSync(draft, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new UsageError(`${file}: expected a secret of at least 32 characters; delete the file to make a new one, or set AUTERITY_SECRET`);
+  return { secret, file };
 }
 
 export interface LoadedOptions {
@@ -63,6 +93,17 @@ export async function loadEngineOptions(
   if (options.database === undefined) options.database = `sqlite:${path.join(cwd, '.auterity', 'auterity.db')}`;
   else if (typeof options.database === 'string' && options.database.startsWith('sqlite:') && options.database !== 'sqlite::memory:') {
     options.database = `sqlite:${path.resolve(cwd, options.database.slice('sqlite:'.length))}`;
+  }
+  // An embedded database keeps its own secret (a server database needs AUTERITY_SECRET); one in
+  // memory lasts as long as the process, and so does its secret.
+  if (options.secret === undefined && typeof options.database === 'string' && options.database.startsWith('sqlite:')) {
+    if (options.database === 'sqlite::memory:') {
+      options.secret = randomBytes(32).toString('base64url');
+    } else {
+      const { secret, file: secretFile } = embeddedSecret(options.database.slice('sqlite:'.length));
+      options.secret = secret;
+      sources.secret = secretFile;
+    }
   }
   return { options: options as AuterityOptions, sources };
 }
