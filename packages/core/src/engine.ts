@@ -12,7 +12,7 @@ import { Storage, type DialectName } from './storage/index.js';
 import { createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
 import { SYSTEM_PRINCIPAL, governApiKeys, governMembers, type GovernedPrincipal } from './governance/enforcement.js';
 import type { WorkflowGuard } from './workflows/scheduler/guard.js';
-import { APPROVAL_DECIDED_EVENT, approvalDecision, approvalRequestAction, STEP_KEY } from './workflows/actions/approval-request.js';
+import { APPROVAL_DECIDED_EVENT, approvalDecision, approvalRequestAction } from './workflows/actions/approval-request.js';
 import { createBillingEngine, type BillingOptions, type EngineBilling, type TenantBilling } from './billing/engine-surface.js';
 import { parseInput } from './shared/validation.js';
 import { createWorkflowRuntime, type TenantEvents, type TenantWorkflows, type WorkflowRuntime, type WorkflowsOptions } from './workflows/runtime.js';
@@ -252,8 +252,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // cannot approve it; runs no actor started ask as the system principal.
   const approvalRequest = approvalRequestAction({
     create: (tenantId, request) => governance.approvals.create(tenantId, request),
-    findByStep: async (tenantId, stepKey, requesterId) =>
-      (await governance.approvals.list(tenantId)).find((approval) => approval.subject[STEP_KEY] === stepKey && approval.requesterId === requesterId),
+    findByStep: (tenantId, stepKey, requesterId) => governance.approvals.findByKey(tenantId, stepKey, requesterId),
     systemRequesterId: SYSTEM_PRINCIPAL.id,
   });
   // Governance: `workflow:run` on `workflow:<id>` for whoever starts the run, and `action:<name>` for

@@ -3,7 +3,10 @@ import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/t
 import { createAuterity, isAuterityError } from '@auterity/core';
 import pg from 'pg';
 import { rawQuery } from './helpers.js';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { migrations } from '../src/storage/index.js';
+import { runMigrations } from '../src/storage/migrator.js';
 
 const allMigrations = migrations.map((migration) => migration.name);
 const bookkeeping = ['auterity_migration', 'auterity_migration_lock'];
@@ -86,6 +89,38 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     } finally {
       await Promise.all(engines.map((engine) => engine.close()));
     }
+  });
+
+  it('0007 keys the approvals made before it by the step key in their subject', async () => {
+    const db = await fresh();
+    const kysely = new Kysely<unknown>({
+      dialect: dialect === 'sqlite' ? new SqliteDialect({ database: new Database(db.url.slice('sqlite:'.length)) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url }) }),
+    });
+    const previous = migrations.slice(0, migrations.findIndex((migration) => migration.name === '0007_approval_key'));
+    try {
+      await runMigrations(kysely, previous);
+      await sql`insert into tenants (tenant_id, name, plan, created_at, updated_at) values ('acme', 'Acme', 'free', 1, 1)`.execute(kysely);
+      const approval = (id: string, subject: string) =>
+        sql`insert into approvals (tenant_id, id, chain_id, status, requester_id, subject, snapshot, next_timer_at, version, created_at, updated_at)
+            values ('acme', ${id}, 'c', 'pending', 'u1', ${subject}, '{}', null, 1, 1, 1)`.execute(kysely);
+      await approval('apr_step', JSON.stringify({ workflowStep: 'run_1:approve', runId: 'run_1' }));
+      await approval('apr_policy', JSON.stringify({ action: 'billing:refund' }));
+      await approval('apr_odd', JSON.stringify({ workflowStep: 7 }));
+    } finally {
+      await kysely.destroy();
+    }
+    const engine = createAuterity({ database: db.url });
+    try {
+      expect(await engine.migrate()).toEqual({ applied: ['0007_approval_key'] });
+    } finally {
+      await engine.close();
+    }
+    const keys = await rawQuery(db, 'select id, request_key from approvals order by id');
+    expect(keys).toEqual([
+      { id: 'apr_odd', request_key: null },
+      { id: 'apr_policy', request_key: null },
+      { id: 'apr_step', request_key: 'run_1:approve' },
+    ]);
   });
 
   it('refuses to work after close()', async () => {

@@ -97,6 +97,8 @@ export interface ApprovalsTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** The requester's own key for the request (an `approval.request` step's `<runId>:<stepId>`). */
+  request_key: string | null;
 }
 
 /** Billing: one usage counter per tenant, feature and window (window_start 0: never resets). */

@@ -26,6 +26,19 @@ function setup() {
 const reasonOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (isAuterityError(error) ? `${error.code}: ${error.message}` : String(error)));
 
 describe('approvals', () => {
+  it("finds a request by its requester's key: only that requester's, the first of several", async () => {
+    const { approvals, advance } = setup();
+    const first = await approvals.create('t1', { chain: 'simple', requesterId: 'alice', subject: {}, key: 'run_1:approve' });
+    advance(1);
+    await approvals.create('t1', { chain: 'simple', requesterId: 'alice', subject: {}, key: 'run_1:approve' });
+    await approvals.create('t1', { chain: 'simple', requesterId: 'alice', subject: {} });
+    expect((await approvals.findByKey('t1', 'run_1:approve', 'alice'))?.id).toBe(first.id);
+    expect(await approvals.findByKey('t1', 'run_1:approve', 'mallory')).toBeUndefined();
+    expect(await approvals.findByKey('t2', 'run_1:approve', 'alice')).toBeUndefined();
+    expect(await approvals.findByKey('t1', 'run_2:approve', 'alice')).toBeUndefined();
+    expect(await reasonOf(approvals.create('t1', { chain: 'simple', requesterId: 'alice', key: '' }))).toMatch(/key/);
+  });
+
   it('walks a multi-level chain: N approvals of role R per level, then decides once', async () => {
     const { approvals, decided, changes } = setup();
     const request = await approvals.create('t1', { chain: 'refund', requesterId: 'alice', subject: { action: 'billing:refund', resource: 'invoice:9' } });

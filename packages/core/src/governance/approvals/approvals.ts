@@ -23,6 +23,8 @@ export interface ApprovalRecord {
   snapshot: unknown;
   /** When `processDue` should next look at it (expiry or escalation); null when nothing is due. */
   nextTimerAt: number | null;
+  /** The requester's own key for the request, to find it again (`findByKey`); null when none was given. */
+  key: string | null;
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -34,6 +36,8 @@ export interface ApprovalStore {
   /** Replaces the record if its stored version is `expectedVersion`; false otherwise. */
   update(record: ApprovalRecord, expectedVersion: number): Promise<boolean>;
   list(tenantId: string, options?: { status?: ApprovalStatus }): Promise<ApprovalRecord[]>;
+  /** The oldest record `requesterId` created with `key`, if any. */
+  findByKey(tenantId: string, key: string, requesterId: string): Promise<ApprovalRecord | undefined>;
   /** Pending records whose timer is due at `now`, oldest first. */
   due(tenantId: string, now: number, limit: number): Promise<ApprovalRecord[]>;
 }
@@ -63,6 +67,8 @@ export const approvalRequestSchema = z.strictObject({
   requesterId: z.string().min(1),
   /** What is being approved, e.g. `{ action, resource, runId, stepId }`. */
   subject: z.record(z.string(), z.unknown()).default({}),
+  /** The requester's own key for this request (such as a workflow step's), to find it again with `findByKey`. */
+  key: z.string().min(1).max(256).optional(),
 });
 
 export const approverActionSchema = z.strictObject({
@@ -80,6 +86,8 @@ export interface Approvals {
   reject(tenantId: string, id: string, action: ApproverAction): Promise<ApprovalView>;
   get(tenantId: string, id: string): Promise<ApprovalView>;
   list(tenantId: string, options?: { status?: ApprovalStatus }): Promise<ApprovalView[]>;
+  /** The request `requesterId` made with `key` (the first, should there be several), if any. */
+  findByKey(tenantId: string, key: string, requesterId: string): Promise<ApprovalView | undefined>;
   /** Applies expiries and escalations that are due; returns the requests it changed. */
   processDue(tenantId: string): Promise<ApprovalView[]>;
   /** Called (and awaited) once per request when it is approved, rejected or expires. Returns an unsubscribe. */
@@ -220,6 +228,7 @@ export function createApprovals(options: ApprovalOptions): Approvals {
         subject: request.subject,
         snapshot: JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown,
         nextTimerAt: nextTimer(snapshot),
+        key: request.key ?? null,
         version: 1,
         createdAt,
         updatedAt: createdAt,
@@ -239,6 +248,10 @@ export function createApprovals(options: ApprovalOptions): Approvals {
     async list(tenantId, listOptions) {
       const records = await options.store.list(tenantId, listOptions);
       return records.map((record) => view(record, restore(record).getSnapshot()));
+    },
+    async findByKey(tenantId, key, requesterId) {
+      const record = await options.store.findByKey(tenantId, key, requesterId);
+      return record && view(record, restore(record).getSnapshot());
     },
     async processDue(tenantId) {
       const changed: ApprovalView[] = [];
@@ -277,6 +290,12 @@ export function createMemoryApprovalStore(): ApprovalStore {
     },
     async list(tenantId, options = {}) {
       return [...rows.values()].filter((row) => row.tenantId === tenantId && (!options.status || row.status === options.status)).map(copy);
+    },
+    async findByKey(tenantId, requestKey, requesterId) {
+      const found = [...rows.values()]
+        .filter((row) => row.tenantId === tenantId && row.key === requestKey && row.requesterId === requesterId)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))[0];
+      return found && copy(found);
     },
     async due(tenantId, now, limit) {
       return [...rows.values()]

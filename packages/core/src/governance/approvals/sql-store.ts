@@ -12,6 +12,7 @@ const toRecord = (row: ApprovalsTable): ApprovalRecord => ({
   subject: json.parse<Record<string, unknown>>(row.subject),
   snapshot: json.parse<unknown>(row.snapshot),
   nextTimerAt: row.next_timer_at === null ? null : Number(row.next_timer_at),
+  key: row.request_key,
   version: Number(row.version),
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
@@ -30,6 +31,7 @@ export function createSqlApprovalStore(scopeFor: ScopeProvider): ApprovalStore {
           subject: json.stringify(record.subject),
           snapshot: json.stringify(record.snapshot),
           next_timer_at: record.nextTimerAt,
+          request_key: record.key,
           version: record.version,
           created_at: record.createdAt,
           updated_at: record.updatedAt,
@@ -59,6 +61,18 @@ export function createSqlApprovalStore(scopeFor: ScopeProvider): ApprovalStore {
       let query = scopeFor(tenantId).selectFrom('approvals').selectAll().orderBy('created_at').orderBy('id');
       if (options.status) query = query.where('status', '=', options.status);
       return (await query.execute()).map(toRecord);
+    },
+    async findByKey(tenantId, key, requesterId) {
+      const row = await scopeFor(tenantId)
+        .selectFrom('approvals')
+        .selectAll()
+        .where('request_key', '=', key)
+        .where('requester_id', '=', requesterId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      return row && toRecord(row);
     },
     async due(tenantId, now, limit) {
       const rows = await scopeFor(tenantId)

@@ -35,16 +35,18 @@ export interface ApprovalDecision {
 
 /** What the action needs from governance (wired in engine.ts). */
 export interface ApprovalRequestDeps {
-  /** Creates the request; `requesterId` cannot approve it. */
-  create(tenantId: string, request: { chain: string; subject: Record<string, unknown>; requesterId: string }): Promise<ApprovalSnapshot>;
-  /** The request a step made before (its subject carries `STEP_KEY`), if any. */
-  /** Only a request made by `requesterId` counts, so nobody can pre-create a step's request and become its requester. */
+  /** Creates the request under the step's key; `requesterId` cannot approve it. */
+  create(tenantId: string, request: { chain: string; subject: Record<string, unknown>; requesterId: string; key: string }): Promise<ApprovalSnapshot>;
+  /**
+   * The request a step made before, by its key, if any. Only a request made by `requesterId`
+   * counts, so nobody can pre-create a step's request and become its requester.
+   */
   findByStep(tenantId: string, stepKey: string, requesterId: string): Promise<ApprovalSnapshot | undefined>;
   /** The requester of runs no actor started (webhook, cron, event, sub-workflow). */
   systemRequesterId: string;
 }
 
-/** The subject field holding the step's idempotency key. */
+/** The subject field showing the step's idempotency key (the request's key too). */
 export const STEP_KEY = 'workflowStep';
 
 export const approvalRequestInputSchema = z.strictObject({
@@ -105,6 +107,7 @@ export function approvalRequestAction(deps: ApprovalRequestDeps): Action<z.outpu
           subject: { ...ctx.input.subject, [STEP_KEY]: ctx.idempotencyKey, runId: ctx.run.id, workflowId: ctx.run.workflowId, stepId: ctx.stepId },
           // The persisted starter of the run, on whichever engine runs the step: they cannot approve it.
           requesterId: ctx.run.startedBy ?? deps.systemRequesterId,
+          key: ctx.idempotencyKey,
         }));
       if (approval.status === 'pending') throw runtime.park({ event: APPROVAL_DECIDED_EVENT, match: { approvalId: approval.id } });
       return settle(ctx.stepId, approvalDecision({ ...approval, status: approval.status }));
