@@ -137,6 +137,9 @@ export interface CreateAuterityOptions extends AuterityOptions {
  * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
  * every bad option.
  */
+/** How often the workflow loop looks for undelivered approval decisions, and how old they must be. */
+const REDELIVERY_INTERVAL_MS = 2_000;
+
 const sameRoles = (a: readonly string[], b: readonly string[]) => {
   const left = new Set(a);
   const right = new Set(b);
@@ -255,6 +258,18 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     findByStep: (tenantId, stepKey, requesterId) => governance.approvals.findByKey(tenantId, stepKey, requesterId),
     systemRequesterId: SYSTEM_PRINCIPAL.id,
   });
+  // A decision whose wake-up did not go out (the deciding process stopped first, or emitting the
+  // event failed) is sent again by the workflow loop: every few seconds per tenant, once it is a few
+  // seconds old, so the deciding process normally delivers it itself. A second delivery is harmless:
+  // the waiting step resumes once.
+  const lastRedelivery = new Map<string, number>();
+  async function redeliverDecisions(tenantId: string): Promise<void> {
+    const at = ctx.now();
+    if (at - (lastRedelivery.get(tenantId) ?? 0) < REDELIVERY_INTERVAL_MS) return;
+    lastRedelivery.set(tenantId, at);
+    const redelivered = await governance.approvals.redeliver(tenantId, { graceMs: REDELIVERY_INTERVAL_MS });
+    if (redelivered.length > 0) logger.warn('auterity: delivered approval decisions again', { tenantId, approvalIds: redelivered.map((approval) => approval.id) });
+  }
   // Governance: `workflow:run` on `workflow:<id>` for whoever starts the run, and `action:<name>` for
   // every step attempt (as the system principal, so tenant and ISV policies can deny an action).
   const governanceGuard: WorkflowGuard = {
@@ -275,6 +290,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     }),
     logger,
     ready: ctx.ready,
+    tenantPass: redeliverDecisions,
   });
   // A final decision wakes the `approval.request` step waiting on it, on whichever engine holds its run.
   governance.approvals.onDecided(async (approval) => {

@@ -96,7 +96,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     const kysely = new Kysely<unknown>({
       dialect: dialect === 'sqlite' ? new SqliteDialect({ database: new Database(db.url.slice('sqlite:'.length)) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url }) }),
     });
-    const previous = migrations.slice(0, migrations.findIndex((migration) => migration.name === '0007_approval_key'));
+    const previous = migrations.slice(0, migrations.findIndex((migration) => migration.name === '0007_approval_key_and_delivery'));
     try {
       await runMigrations(kysely, previous);
       await sql`insert into tenants (tenant_id, name, plan, created_at, updated_at) values ('acme', 'Acme', 'free', 1, 1)`.execute(kysely);
@@ -111,7 +111,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
     }
     const engine = createAuterity({ database: db.url });
     try {
-      expect(await engine.migrate()).toEqual({ applied: ['0007_approval_key'] });
+      expect(await engine.migrate()).toEqual({ applied: ['0007_approval_key_and_delivery'] });
     } finally {
       await engine.close();
     }

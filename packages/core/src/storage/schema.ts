@@ -99,6 +99,8 @@ export interface ApprovalsTable {
   updated_at: number;
   /** The requester's own key for the request (an `approval.request` step's `<runId>:<stepId>`). */
   request_key: string | null;
+  /** When the final decision was made, until every `onDecided` listener heard of it. */
+  undelivered_since: number | null;
 }
 
 /** Billing: one usage counter per tenant, feature and window (window_start 0: never resets). */

@@ -191,6 +191,8 @@ export interface RuntimeDependencies {
   logger?: Logger;
   /** Checks the tenant exists before work for it (not_found otherwise). */
   ready?: () => Promise<void>;
+  /** Other domains' background work for a tenant, done on each of the loop's passes over it. */
+  tenantPass?: (tenantId: string) => Promise<void>;
 }
 
 const CONDITION_VARIABLES = ['input', 'steps', 'run', 'tenant'];
@@ -412,6 +414,7 @@ export function createWorkflowRuntime(options: WorkflowsOptions, deps: RuntimeDe
         await pollTenant(tenantId);
         await fireCron(tenantId, now);
         if (now - lastPrune > eventBufferMs) await store.pruneEvents(tenantId, now - eventBufferMs);
+        await deps.tenantPass?.(tenantId);
       } catch (error) {
         logger.error('auterity: workflow poll failed', { tenantId, error });
       }

@@ -26,6 +26,29 @@ function setup() {
 const reasonOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (isAuterityError(error) ? `${error.code}: ${error.message}` : String(error)));
 
 describe('approvals', () => {
+  it('a decision its listeners did not all hear of is delivered again, once the grace has passed', async () => {
+    const { approvals, decided, advance } = setup();
+    let failing = true;
+    approvals.onDecided(() => {
+      if (failing) throw new Error('event store down');
+    });
+    const request = await approvals.create('t1', { chain: 'simple', requesterId: 'alice' });
+    // The decision is recorded; telling the listeners failed, and the caller hears of it.
+    expect(await reasonOf(approvals.approve('t1', request.id, { actorId: 'bob', roles: ['editor'] }))).toBe('Error: event store down');
+    expect((await approvals.get('t1', request.id)).status).toBe('approved');
+    failing = false;
+    expect(await approvals.redeliver('t1', { graceMs: 5_000 })).toEqual([]);
+    advance(5_000);
+    expect((await approvals.redeliver('t1', { graceMs: 5_000 })).map((approval) => [approval.id, approval.status])).toEqual([[request.id, 'approved']]);
+    expect(decided.map((approval) => approval.id)).toEqual([request.id, request.id]);
+    expect(await approvals.redeliver('t1')).toEqual([]);
+    // A decision delivered at once is never redelivered.
+    const other = await approvals.create('t1', { chain: 'simple', requesterId: 'alice' });
+    await approvals.reject('t1', other.id, { actorId: 'bob', roles: ['editor'] });
+    advance(60_000);
+    expect(await approvals.redeliver('t1')).toEqual([]);
+  });
+
   it("finds a request by its requester's key: only that requester's, the first of several", async () => {
     const { approvals, advance } = setup();
     const first = await approvals.create('t1', { chain: 'simple', requesterId: 'alice', subject: {}, key: 'run_1:approve' });

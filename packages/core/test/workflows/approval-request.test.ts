@@ -8,6 +8,8 @@ import { createTestDatabase, testDialects, type TestDatabase } from '@auterity/t
 import { createAuterity, isAuterityError, type Auterity, type TenantHandle } from '../../src/index.js';
 import { resolveOptions, silentLogger } from '../../src/config/index.js';
 import { Storage } from '../../src/storage/index.js';
+import { createApprovals } from '../../src/governance/index.js';
+import { createSqlApprovalStore } from '../../src/governance/approvals/sql-store.js';
 import { APPROVAL_DECIDED_EVENT, approvalRequestAction, type ApprovalDecision } from '../../src/workflows/actions/approval-request.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from '../../src/workflows/runtime.js';
 import { SqlWorkflowStore } from '../../src/workflows/store/sql.js';
@@ -220,6 +222,49 @@ describe.each(testDialects)('approval.request across an engine restart on %s', (
     const done = await b.workflows.runs.wait(run.id);
     expect(done.status).toBe('succeeded');
     expect((await b.governance.approvals.list()).filter((x) => x.subject.runId === run.id)).toHaveLength(1);
+  });
+});
+
+// A process that saved a decision and stopped before its wake-up went out: the decision is
+// recorded as undelivered, and the workflow loop of an engine on the database delivers it again.
+describe.each(testDialects)('a decision whose wake-up never went out, on %s', (dialect) => {
+  let db: TestDatabase;
+  let storage: Storage;
+  let engine: Auterity;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    engine = createAuterity({ database: db.url, governance: { approvalChains }, workflows: { pollIntervalMs: 25 } });
+    await engine.tenants.create({ id: 'acme', plan: 'enterprise' });
+    await engine.tenant('acme', admin).workflows.save(definition);
+    storage = new Storage({ database: resolveOptions({ database: db.url }).database, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await storage.destroy();
+    await db.drop();
+  });
+
+  it('is delivered again by the workflow loop, and the run completes', { timeout: 30_000 }, async () => {
+    engine.workflows.start();
+    const acme = engine.tenant('acme', admin);
+    const run = await acme.workflows.start('ship-it');
+    const approval = await pendingFor(acme, run.id);
+    await parked(acme, run.id);
+    // The deciding process: the same chains and store; it saves the decision and stops before its
+    // wake-up goes out (here: the listener that would emit it fails).
+    const decider = createApprovals({ chains: approvalChains, store: createSqlApprovalStore((tenantId) => storage.scope(tenantId)) });
+    decider.onDecided(() => {
+      throw new Error('the process stopped');
+    });
+    const decidedAt = Date.now();
+    await expect(decider.approve('acme', approval.id, { actorId: 'eddie', roles: ['editor'] })).rejects.toThrow('the process stopped');
+    const done = await acme.workflows.runs.wait(run.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.find((s) => s.id === 'ask')?.output).toEqual({ approvalId: approval.id, status: 'approved', decidedBy: 'eddie', decidedAt: expect.any(Number) });
+    // Not before the grace the deciding process has to deliver it itself.
+    expect(done.finishedAt! - decidedAt).toBeGreaterThanOrEqual(1_900);
+    // The engine recorded the delivery.
+    expect(await createApprovals({ chains: approvalChains, store: createSqlApprovalStore((tenantId) => storage.scope(tenantId)) }).redeliver('acme')).toEqual([]);
   });
 });
 

@@ -1,7 +1,9 @@
 // Approval requests: created when a policy says `require_approval` (or by the executor's
 // `approval.request` step), acted on by approvers, expired or escalated by `processDue`. Each change
 // restores the machine from its persisted snapshot, sends one event and persists the result with
-// an optimistic version check, so concurrent approvers cannot lose each other's votes.
+// an optimistic version check, so concurrent approvers cannot lose each other's votes. A final
+// decision is saved as undelivered, in the same write, until every `onDecided` listener has heard
+// of it: `redeliver` tells them again of the ones a crash or a failing listener left untold.
 import { randomBytes } from 'node:crypto';
 import { createActor, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
@@ -25,6 +27,8 @@ export interface ApprovalRecord {
   nextTimerAt: number | null;
   /** The requester's own key for the request, to find it again (`findByKey`); null when none was given. */
   key: string | null;
+  /** When the final decision was made, while the `onDecided` listeners have not all heard of it; else null. */
+  undeliveredSince: number | null;
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -40,6 +44,10 @@ export interface ApprovalStore {
   findByKey(tenantId: string, key: string, requesterId: string): Promise<ApprovalRecord | undefined>;
   /** Pending records whose timer is due at `now`, oldest first. */
   due(tenantId: string, now: number, limit: number): Promise<ApprovalRecord[]>;
+  /** Decided records still undelivered since `before` or earlier, oldest first. */
+  undelivered(tenantId: string, before: number, limit: number): Promise<ApprovalRecord[]>;
+  /** Records that every listener heard of the decision. */
+  markDelivered(tenantId: string, id: string): Promise<void>;
 }
 
 export interface ApprovalView {
@@ -90,6 +98,11 @@ export interface Approvals {
   findByKey(tenantId: string, key: string, requesterId: string): Promise<ApprovalView | undefined>;
   /** Applies expiries and escalations that are due; returns the requests it changed. */
   processDue(tenantId: string): Promise<ApprovalView[]>;
+  /**
+   * Tells the `onDecided` listeners again of decisions made `graceMs` ago or earlier that they have
+   * not all heard of (the process stopped in between, or a listener failed); returns those requests.
+   */
+  redeliver(tenantId: string, options?: { graceMs?: number; limit?: number }): Promise<ApprovalView[]>;
   /** Called (and awaited) once per request when it is approved, rejected or expires. Returns an unsubscribe. */
   onDecided(listener: ApprovalListener): () => void;
 }
@@ -158,6 +171,11 @@ export function createApprovals(options: ApprovalOptions): Approvals {
     if (failed) throw failed.reason;
   };
 
+  const deliver = async (approval: ApprovalView) => {
+    await notifyDecided(approval);
+    await options.store.markDelivered(approval.tenantId, approval.id);
+  };
+
   const load = async (tenantId: string, id: string): Promise<ApprovalRecord> => {
     const record = await options.store.get(tenantId, id);
     if (!record) throw new AuterityError('not_found', `approval "${id}" not found`);
@@ -179,6 +197,7 @@ export function createApprovals(options: ApprovalOptions): Approvals {
       const next: ApprovalRecord = {
         ...record,
         status,
+        undeliveredSince: status !== 'pending' && record.status === 'pending' ? event.at : record.undeliveredSince,
         snapshot: JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown,
         nextTimerAt: nextTimer(after),
         version: record.version + 1,
@@ -187,7 +206,7 @@ export function createApprovals(options: ApprovalOptions): Approvals {
       if (!(await options.store.update(next, record.version))) continue;
       const approval = view(next, after);
       await options.onChange?.(tenantId, { approval, event: label, actorId });
-      if (status !== 'pending') await notifyDecided(approval);
+      if (status !== 'pending') await deliver(approval);
       return { changed: true as const, approval };
     }
     throw new AuterityError('conflict', `approval "${id}" is being changed concurrently; try again`);
@@ -229,6 +248,7 @@ export function createApprovals(options: ApprovalOptions): Approvals {
         snapshot: JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown,
         nextTimerAt: nextTimer(snapshot),
         key: request.key ?? null,
+        undeliveredSince: null,
         version: 1,
         createdAt,
         updatedAt: createdAt,
@@ -261,6 +281,16 @@ export function createApprovals(options: ApprovalOptions): Approvals {
         if (result.changed) changed.push(result.approval);
       }
       return changed;
+    },
+    async redeliver(tenantId, redeliverOptions = {}) {
+      const records = await options.store.undelivered(tenantId, now() - (redeliverOptions.graceMs ?? 0), redeliverOptions.limit ?? 100);
+      const delivered: ApprovalView[] = [];
+      for (const record of records) {
+        const approval = view(record, restore(record).getSnapshot());
+        await deliver(approval);
+        delivered.push(approval);
+      }
+      return delivered;
     },
     onDecided(listener) {
       listeners.add(listener);
@@ -303,6 +333,17 @@ export function createMemoryApprovalStore(): ApprovalStore {
         .sort((a, b) => (a.nextTimerAt ?? 0) - (b.nextTimerAt ?? 0))
         .slice(0, limit)
         .map(copy);
+    },
+    async undelivered(tenantId, before, limit) {
+      return [...rows.values()]
+        .filter((row) => row.tenantId === tenantId && row.undeliveredSince !== null && row.undeliveredSince <= before)
+        .sort((a, b) => (a.undeliveredSince ?? 0) - (b.undeliveredSince ?? 0))
+        .slice(0, limit)
+        .map(copy);
+    },
+    async markDelivered(tenantId, id) {
+      const row = rows.get(key(tenantId, id));
+      if (row) row.undeliveredSince = null;
     },
   };
 }

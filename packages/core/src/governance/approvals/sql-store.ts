@@ -13,6 +13,7 @@ const toRecord = (row: ApprovalsTable): ApprovalRecord => ({
   snapshot: json.parse<unknown>(row.snapshot),
   nextTimerAt: row.next_timer_at === null ? null : Number(row.next_timer_at),
   key: row.request_key,
+  undeliveredSince: row.undelivered_since === null ? null : Number(row.undelivered_since),
   version: Number(row.version),
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
@@ -32,6 +33,7 @@ export function createSqlApprovalStore(scopeFor: ScopeProvider): ApprovalStore {
           snapshot: json.stringify(record.snapshot),
           next_timer_at: record.nextTimerAt,
           request_key: record.key,
+          undelivered_since: record.undeliveredSince,
           version: record.version,
           created_at: record.createdAt,
           updated_at: record.updatedAt,
@@ -49,6 +51,7 @@ export function createSqlApprovalStore(scopeFor: ScopeProvider): ApprovalStore {
           status: record.status,
           snapshot: json.stringify(record.snapshot),
           next_timer_at: record.nextTimerAt,
+          undelivered_since: record.undeliveredSince,
           version: record.version,
           updated_at: record.updatedAt,
         })
@@ -85,6 +88,20 @@ export function createSqlApprovalStore(scopeFor: ScopeProvider): ApprovalStore {
         .limit(limit)
         .execute();
       return rows.map(toRecord);
+    },
+    async undelivered(tenantId, before, limit) {
+      const rows = await scopeFor(tenantId)
+        .selectFrom('approvals')
+        .selectAll()
+        .where('undelivered_since', 'is not', null)
+        .where('undelivered_since', '<=', before)
+        .orderBy('undelivered_since')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async markDelivered(tenantId, id) {
+      await scopeFor(tenantId).updateTable('approvals').set({ undelivered_since: null }).where('id', '=', id).execute();
     },
   };
 }

@@ -1,6 +1,8 @@
 // Approvals: the requester's own key for a request (the `approval.request` step's
 // `<runId>:<stepId>`), so a step finds the request it made through an index instead of reading
-// every approval of its tenant. Requests made before carry that key in their subject.
+// every approval of its tenant (requests made before carry that key in their subject); and when a
+// final decision is still to be delivered to the `onDecided` listeners (the engine's wake-up of the
+// waiting run), saved with the decision so a process that stops in between leaves it to redeliver.
 import type { Kysely } from 'kysely';
 import type { AuterityMigration } from './types.js';
 
@@ -11,11 +13,13 @@ interface ApprovalRows {
 /** The subject field the `approval.request` step has always written its key to. */
 const STEP_KEY_FIELD = 'workflowStep';
 
-export const approvalKey: AuterityMigration = {
-  name: '0007_approval_key',
+export const approvalKeyAndDelivery: AuterityMigration = {
+  name: '0007_approval_key_and_delivery',
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('approvals').addColumn('request_key', 'text').execute();
     await db.schema.createIndex('approvals_request_key_idx').on('approvals').columns(['tenant_id', 'request_key']).execute();
+    await db.schema.alterTable('approvals').addColumn('undelivered_since', 'bigint').execute();
+    await db.schema.createIndex('approvals_undelivered_idx').on('approvals').columns(['tenant_id', 'undelivered_since']).execute();
     const rows = db as unknown as Kysely<ApprovalRows>;
     for (const row of await rows.selectFrom('approvals').select(['tenant_id', 'id', 'subject']).execute()) {
       let key: unknown;
@@ -29,6 +33,8 @@ export const approvalKey: AuterityMigration = {
     }
   },
   async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('approvals_undelivered_idx').execute();
+    await db.schema.alterTable('approvals').dropColumn('undelivered_since').execute();
     await db.schema.dropIndex('approvals_request_key_idx').execute();
     await db.schema.alterTable('approvals').dropColumn('request_key').execute();
   },
