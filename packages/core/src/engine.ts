@@ -196,6 +196,8 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     storage,
     now: () => Date.now(),
     validatePlan: (plan) => billing.validatePlan(plan),
+    assertPlanSettable: (scope, plan) => billing.assertPlanSettable(scope, plan),
+    planChanged: (tenantId) => billing.invalidate(tenantId),
     async ready() {
       assertOpen();
       if (!resolved.migrate || migrated) return;

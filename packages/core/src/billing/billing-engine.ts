@@ -66,6 +66,11 @@ export interface BillingEngine {
   readonly provider: BillingProvider;
   /** Throws invalid_input naming `plan` and the known plan ids when `plan` is not in the catalog. */
   validatePlan(plan: string): void;
+  /**
+   * Before a tenant's plan is set directly (`tenants.update`): throws conflict when a payment
+   * provider's subscription decides it, which setting it here would not move.
+   */
+  assertPlanSettable(scope: TenantScope, plan: string): Promise<void>;
   /** Consumes one `executions` (idempotent per run id); throws quota_exceeded naming limit and reset. */
   beforeRun(ctx: RunGuardContext): Promise<void>;
   /**
@@ -196,6 +201,15 @@ export function createBillingEngine(input: BillingOptions | undefined, deps: Bil
       throw new AuterityError('invalid_input', `Invalid tenant: plan: unknown plan ${JSON.stringify(plan)}; expected one of ${catalog.planIds.join(', ')}`, {
         issues: [{ path: 'plan', message: `unknown plan; expected one of ${catalog.planIds.join(', ')}` }],
       });
+    },
+    async assertPlanSettable(scope, plan) {
+      const row = await scope.selectFrom('billing_subscriptions').select(['provider', 'subscription_ref', 'status', 'plan_id']).executeTakeFirst();
+      if (!row || row.provider === 'local' || row.subscription_ref === null || row.status === 'canceled' || row.plan_id === plan) return;
+      throw new AuterityError(
+        'conflict',
+        `Tenant "${scope.tenantId}" is billed through ${row.provider} (subscription ${row.subscription_ref}), whose plan it follows: change the plan there (billing.provider.checkout or portal), and the provider's webhook brings it here.`,
+        { details: { tenantId: scope.tenantId, provider: row.provider, subscription: row.subscription_ref, plan: row.plan_id } },
+      );
     },
     async beforeRun(ctx) {
       if (!('executions' in catalog.features)) return;

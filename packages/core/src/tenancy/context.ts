@@ -9,6 +9,10 @@ export interface TenancyContext {
   now(): number;
   /** Throws invalid_input (naming `plan` and the known plan ids) for a plan the catalog lacks. */
   validatePlan?(plan: string): void;
+  /** Throws conflict when the tenant's plan is decided elsewhere (a payment provider's subscription). */
+  assertPlanSettable?(scope: TenantScope, plan: string): Promise<void>;
+  /** Told after a tenant's plan was set, so cached plan state is dropped at once. */
+  planChanged?(tenantId: string): void;
 }
 
 export function tenantNotFound(tenantId: string): AuterityError {

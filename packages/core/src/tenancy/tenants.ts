@@ -76,8 +76,12 @@ export function createTenantsApi(ctx: TenancyContext): TenantsApi {
       const row =
         Object.keys(changes).length === 0
           ? await scope.selectFrom('tenants').selectAll().executeTakeFirst()
-          : await scope.updateTable('tenants').set({ ...changes, updated_at: ctx.now() }).returningAll().executeTakeFirst();
+          : await scope.transaction(async (tx) => {
+              if (data.plan !== undefined) await ctx.assertPlanSettable?.(tx, data.plan);
+              return tx.updateTable('tenants').set({ ...changes, updated_at: ctx.now() }).returningAll().executeTakeFirst();
+            });
       if (!row) throw tenantNotFound(tenantId);
+      if (data.plan !== undefined) ctx.planChanged?.(tenantId);
       return toTenant(row);
     },
 

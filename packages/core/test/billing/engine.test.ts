@@ -27,6 +27,15 @@ describe('billing in the engine', () => {
     expect((await engine.tenants.update('acme', { plan: 'gold' }).catch((e: unknown) => e)) as { issues: unknown }).toMatchObject({ issues: [{ path: 'plan' }] });
   });
 
+  it("sees a plan set with tenants.update at once (the cached plan state is dropped)", async () => {
+    await engine.tenants.create({ id: 'upgrader' }); // free: 3 seats
+    const billing = engine.tenant('upgrader', { id: 'u', roles: [] }).billing;
+    expect(await billing.check('seats')).toMatchObject({ limit: 3 });
+    await engine.tenants.update('upgrader', { plan: 'pro' });
+    expect(await billing.check('seats')).toMatchObject({ limit: 10 });
+    expect(await billing.subscription.get()).toMatchObject({ planId: 'pro' });
+  });
+
   it("consumes executions through the executor's guard, once per run, naming the limit and reset when over", async () => {
     await engine.tenants.create({ id: 'runner' }); // free: 50 executions a month
     for (let i = 0; i < 50; i++) await engine.billing.beforeRun({ tenantId: 'runner', workflowId: 'wf', runId: `run-${i}` });

@@ -145,6 +145,23 @@ describe('stripe provider', () => {
     expect(await engine.tenant('deleted', { id: 'o', roles: [] }).billing.subscription.get()).toMatchObject({ planId: 'free', status: 'canceled' });
     expect(await engine.tenants.get('deleted')).toMatchObject({ plan: 'free' });
   });
+
+  it("refuses to set directly the plan of a tenant whose Stripe subscription decides it", async () => {
+    await engine.tenants.create({ id: 'subscribed' });
+    const created = signed('customer.subscription.created', subscription('subscribed', { status: 'active', lookupKey: 'auterity:pro:v1:month' }), 1_780_002_000);
+    await engine.billing.provider.handleWebhook(created.payload, created.signature);
+    expect(await engine.tenants.get('subscribed')).toMatchObject({ plan: 'pro' });
+    const refused = await engine.tenants.update('subscribed', { plan: 'business' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'conflict', details: { provider: 'stripe', subscription: 'sub_subscribed', plan: 'pro' } });
+    expect((refused as Error).message).toMatch(/billed through stripe \(subscription sub_subscribed\).*checkout or portal/);
+    // Nothing changed; the name and the same plan can still be set.
+    expect(await engine.tenant('subscribed', { id: 'o', roles: [] }).billing.subscription.get()).toMatchObject({ planId: 'pro', status: 'active' });
+    expect(await engine.tenants.update('subscribed', { name: 'Subscribed Inc', plan: 'pro' })).toMatchObject({ name: 'Subscribed Inc', plan: 'pro' });
+    // Once the subscription is canceled, the tenant's plan is the host's to set again.
+    const canceled = signed('customer.subscription.deleted', subscription('subscribed', { status: 'canceled', lookupKey: 'auterity:pro:v1:month' }), 1_780_002_100);
+    await engine.billing.provider.handleWebhook(canceled.payload, canceled.signature);
+    expect(await engine.tenants.update('subscribed', { plan: 'business' })).toMatchObject({ plan: 'business' });
+  });
 });
 
 describe.each(['sql', 'redis'] as const)('stripe usage reporting from the %s ledger', (backend) => {
