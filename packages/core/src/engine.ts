@@ -137,8 +137,11 @@ export interface CreateAuterityOptions extends AuterityOptions {
  * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
  * every bad option.
  */
-/** How often the workflow loop looks for undelivered approval decisions, and how old they must be. */
-const REDELIVERY_INTERVAL_MS = 2_000;
+/**
+ * How often the workflow loop applies a tenant's due approval timers and looks for undelivered
+ * decisions, and how old those must be.
+ */
+const APPROVAL_UPKEEP_INTERVAL_MS = 2_000;
 
 const sameRoles = (a: readonly string[], b: readonly string[]) => {
   const left = new Set(a);
@@ -260,16 +263,18 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     findByStep: (tenantId, stepKey, requesterId) => governance.approvals.findByKey(tenantId, stepKey, requesterId),
     systemRequesterId: SYSTEM_PRINCIPAL.id,
   });
-  // A decision whose wake-up did not go out (the deciding process stopped first, or emitting the
-  // event failed) is sent again by the workflow loop: every few seconds per tenant, once it is a few
-  // seconds old, so the deciding process normally delivers it itself. A second delivery is harmless:
-  // the waiting step resumes once.
-  const lastRedelivery = new Map<string, number>();
-  async function redeliverDecisions(tenantId: string): Promise<void> {
+  // Approvals' upkeep, on the workflow loop's passes over each tenant (every few seconds per
+  // tenant): expiries and escalations that fell due are applied, as `processDue` does, and a
+  // decision whose wake-up did not go out (the deciding process stopped first, or emitting the event
+  // failed) is sent again once it is a few seconds old, so the deciding process normally delivers it
+  // itself. A second delivery is harmless: the waiting step resumes once.
+  const lastUpkeep = new Map<string, number>();
+  async function approvalUpkeep(tenantId: string): Promise<void> {
     const at = ctx.now();
-    if (at - (lastRedelivery.get(tenantId) ?? 0) < REDELIVERY_INTERVAL_MS) return;
-    lastRedelivery.set(tenantId, at);
-    const redelivered = await governance.approvals.redeliver(tenantId, { graceMs: REDELIVERY_INTERVAL_MS });
+    if (at - (lastUpkeep.get(tenantId) ?? 0) < APPROVAL_UPKEEP_INTERVAL_MS) return;
+    lastUpkeep.set(tenantId, at);
+    await governance.approvals.processDue(tenantId);
+    const redelivered = await governance.approvals.redeliver(tenantId, { graceMs: APPROVAL_UPKEEP_INTERVAL_MS });
     if (redelivered.length > 0) logger.warn('auterity: delivered approval decisions again', { tenantId, approvalIds: redelivered.map((approval) => approval.id) });
   }
   // Governance: `workflow:run` on `workflow:<id>` for whoever starts the run, and `action:<name>` for
@@ -292,7 +297,7 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
     }),
     logger,
     ready: ctx.ready,
-    tenantPass: redeliverDecisions,
+    tenantPass: approvalUpkeep,
   });
   // A final decision wakes the `approval.request` step waiting on it, on whichever engine holds its run.
   governance.approvals.onDecided(async (approval) => {

@@ -112,12 +112,12 @@ describe.each(testDialects)('approval.request on %s', (dialect) => {
     expect(done.steps.find((s) => s.id === 'after')?.status).toBe('pending');
   });
 
-  it('an expiry fails the step', async () => {
+  it('an expiry fails the step: the workflow loop applies it, with no processDue call', async () => {
     const saved = await acme.workflows.save({ name: 'brief', steps: [{ id: 'ask', action: 'approval.request', input: { chain: 'brief' } }] });
     const run = await acme.workflows.start(saved.id);
     const approval = await pendingFor(acme, run.id);
-    await until('the approval to expire', async () => ((await acme.governance.approvals.processDue()).some((a) => a.id === approval.id) ? true : undefined));
     const done = await acme.workflows.runs.wait(run.id);
+    expect((await acme.governance.approvals.get(approval.id)).status).toBe('expired');
     expect(done.status).toBe('failed');
     expect(done.steps[0]).toMatchObject({ status: 'failed', attempts: 1 });
     expect(done.steps[0]?.error?.message).toMatch(new RegExp(`approval "${approval.id}" was expired$`));
