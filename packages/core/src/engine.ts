@@ -133,11 +133,6 @@ export interface CreateAuterityOptions extends AuterityOptions {
 }
 
 /**
- * Creates an engine. Synchronous and free of I/O: the database is opened (and, unless
- * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
- * every bad option.
- */
-/**
  * How often the workflow loop applies a tenant's due approval timers and looks for undelivered
  * decisions, and how old those must be.
  */
@@ -148,6 +143,32 @@ const sameRoles = (a: readonly string[], b: readonly string[]) => {
   const right = new Set(b);
   return left.size === right.size && [...left].every((role) => right.has(role));
 };
+
+/**
+ * Makes `who` the member `invitation` invites, through `members`; `undo` removes a member it added.
+ * A member already there with the invitation's email and roles is this invitation's (left by an
+ * accept that stopped before consuming the token, or added by the same person's concurrent one):
+ * it stands. Any other member with that id is a conflict.
+ */
+async function joinInvitee(members: MembersApi, who: InvitationAcceptor, invitation: Invitation): Promise<{ member: Member; undo?: () => Promise<void> }> {
+  const find = () =>
+    members.get(who.id).catch((error: unknown) => {
+      if (error instanceof AuterityError && error.code === 'not_found') return undefined;
+      throw error;
+    });
+  let existing = await find();
+  if (!existing) {
+    try {
+      const added = await members.add({ id: who.id, email: invitation.email, roles: invitation.roles, ...(who.name !== undefined && { name: who.name }) });
+      return { member: added, undo: () => members.remove(added.id) };
+    } catch (error) {
+      existing = error instanceof AuterityError && error.code === 'conflict' ? await find() : undefined;
+      if (!existing) throw error;
+    }
+  }
+  if (existing.email === invitation.email && sameRoles(existing.roles, invitation.roles)) return { member: existing };
+  throw new AuterityError('conflict', `Member "${who.id}" already exists.`, { details: { memberId: who.id } });
+}
 
 /** Adding a member takes a seat: the plan's `seats` limit is checked first. */
 function withSeatLimit(members: MembersApi, assertSeatFree: () => Promise<void>): MembersApi {
@@ -160,6 +181,11 @@ function withSeatLimit(members: MembersApi, assertSeatFree: () => Promise<void>)
   };
 }
 
+/**
+ * Creates an engine. Synchronous and free of I/O: the database is opened (and, unless
+ * `migrate: false`, migrated) by the first operation. Throws AuterityError('invalid_options') naming
+ * every bad option.
+ */
 export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
   // `governance` is validated by the governance domain; everything else by resolveOptions, which
   // also reports options that are not an object at all.
@@ -331,33 +357,9 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
           assertAllowed: async () => undefined,
           audit: governance.audit,
         });
-        const find = () =>
-          members.get(who.id).catch((error: unknown) => {
-            if (error instanceof AuterityError && error.code === 'not_found') return undefined;
-            throw error;
-          });
-        let existing = await find();
-        if (!existing) {
-          try {
-            const added = await members.add({ id: who.id, email: open.email, roles: open.roles, ...(who.name !== undefined && { name: who.name }) });
-            member = added;
-            return async () => {
-              member = undefined;
-              await members.remove(added.id);
-            };
-          } catch (error) {
-            // The same person's concurrent accept may have added them a moment ago.
-            existing = error instanceof AuterityError && error.code === 'conflict' ? await find() : undefined;
-            if (!existing) throw error;
-          }
-        }
-        // This invitation's membership (left by an accept that stopped before consuming the token,
-        // or added by a concurrent one): it stands.
-        if (existing.email === open.email && sameRoles(existing.roles, open.roles)) {
-          member = existing;
-          return undefined;
-        }
-        throw new AuterityError('conflict', `Member "${who.id}" already exists.`, { details: { memberId: who.id } });
+        const joined = await joinInvitee(members, who, open);
+        member = joined.member;
+        return joined.undo;
       });
       return { invitation, member: member! };
     },

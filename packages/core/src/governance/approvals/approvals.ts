@@ -197,7 +197,8 @@ export function createApprovals(options: ApprovalOptions): Approvals {
       const next: ApprovalRecord = {
         ...record,
         status,
-        undeliveredSince: status !== 'pending' && record.status === 'pending' ? event.at : record.undeliveredSince,
+        // A change out of pending is the final decision: undelivered until `deliver` records otherwise.
+        undeliveredSince: status === 'pending' ? null : event.at,
         snapshot: JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown,
         nextTimerAt: nextTimer(after),
         version: record.version + 1,
