@@ -1,24 +1,20 @@
-// A fetch over node:http(s) for the openai client. The global fetch keeps reading a response body
-// after its request is aborted (the socket stays busy until the upstream finishes, and a streaming
-// upstream goes on generating tokens); this one destroys the socket at once, and `close()` drops
-// the keep-alive pool.
+// A fetch for the openai client over the HTTP/1.1 client in http1-client.ts. The global fetch keeps
+// reading a response body after its request is aborted (the socket stays busy until the upstream
+// finishes, and a streaming upstream goes on generating tokens); this one destroys the socket at
+// once, and `close()` drops the keep-alive pool.
 //
 // It answers with an `UpstreamResponse`, not a web `Response`: building one (and its `Headers`)
 // costs more CPU than the rest of a call's plumbing. `UpstreamResponse` has what the openai client
 // reads (`status`, `ok`, `url`, `headers.get`/`entries`, `json()`, `text()`, and `body` for
 // streams, made on first access), and `toResponse()` gives a real `Response` when one is needed.
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import http from 'node:http';
-import https from 'node:https';
-import { Readable } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
+import { createHttp1Client, type Http1Origin, type Http1Response, type ResponseBody } from './http1-client.js';
 
 export interface HttpFetch {
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   close(): void;
 }
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** Methods node sends without a length or chunked framing when they carry no body. */
 const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
@@ -30,10 +26,9 @@ function requestBody(body: RequestInit['body']): string | Uint8Array | undefined
 }
 
 /**
- * The request's header lines as node's flat `[name, value, ...]` list, which `http.request` writes as
- * they are (it skips its per-header `setHeader` bookkeeping for a list). What node adds itself for
- * a header object, it is told here: `Host`, `Content-Length` of the body, and `Authorization` from
- * credentials in the URL, each unless the caller set it.
+ * The request's header lines as a flat `[name, value, ...]` list, with what an HTTP client adds
+ * itself: `Host`, `Content-Length` of the body, and `Authorization` from credentials in the URL,
+ * each unless the caller set it.
  */
 function requestHeaders(init: RequestInit['headers'], target: Target, method: string, body: string | Uint8Array | undefined): string[] {
   const lines: string[] = [];
@@ -48,7 +43,7 @@ function requestHeaders(init: RequestInit['headers'], target: Target, method: st
     lines.push(name, value);
   });
   if (!host) lines.push('host', target.host);
-  // A bodiless POST says so too: node would otherwise send it as an empty chunked body.
+  // A bodiless POST says so too, as node's client does.
   if (!length && (body !== undefined || !BODILESS_METHODS.has(method))) {
     lines.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
   }
@@ -56,19 +51,18 @@ function requestHeaders(init: RequestInit['headers'], target: Target, method: st
   return lines;
 }
 
-interface Target {
-  secure: boolean;
-  protocol: string | null | undefined;
-  hostname: string | null | undefined;
-  port: number | string | null | undefined;
+interface Target extends Http1Origin {
   auth: string | null | undefined;
   /** The `Host` header: the host name, with the port when it is not the scheme's default. */
   host: string;
 }
 
 function targetOfUrl(url: URL): Target {
-  const { protocol, hostname, port, auth } = urlToHttpOptions(url);
-  return { secure: url.protocol === 'https:', protocol, hostname, port, auth, host: url.host };
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') throw new TypeError(`this fetch speaks http and https only, not ${url.protocol}`);
+  // urlToHttpOptions gives an IPv6 host without its brackets, as a socket wants it.
+  const { hostname, auth } = urlToHttpOptions(url);
+  return { secure, hostname: hostname ?? url.hostname, port: url.port === '' ? (secure ? 443 : 80) : Number(url.port), auth, host: url.host };
 }
 
 /**
@@ -91,14 +85,12 @@ function targetOf(href: string, origins: Map<string, Target>): { target: Target;
   return { target, path };
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
+type RawHeaders = Http1Response['headers'];
 
-/** Read-only response headers over node's (already lower-cased) header object, as `Headers` reads them. */
+/** Read-only response headers over the client's (already lower-cased) header object, as `Headers` reads them. */
 class UpstreamHeaders {
-  readonly #raw: IncomingHttpHeaders;
-  constructor(raw: IncomingHttpHeaders) {
+  readonly #raw: RawHeaders;
+  constructor(raw: RawHeaders) {
     this.#raw = raw;
   }
   get(name: string): string | null {
@@ -110,7 +102,8 @@ class UpstreamHeaders {
     return this.#raw[name.toLowerCase()] !== undefined;
   }
   getSetCookie(): string[] {
-    return this.#raw['set-cookie'] ?? [];
+    const cookies = this.#raw['set-cookie'];
+    return cookies === undefined ? [] : Array.isArray(cookies) ? [...cookies] : [cookies];
   }
   forEach(callback: (value: string, name: string, headers: UpstreamHeaders) => void): void {
     for (const [name, value] of this.#list()) callback(value, name, this);
@@ -156,40 +149,24 @@ class UpstreamResponse {
   readonly headers: UpstreamHeaders;
   readonly redirected = false;
   readonly type = 'basic';
-  readonly #message: IncomingMessage | null;
-  readonly #signal: AbortSignal | undefined;
-  #body: ReadableStream<Uint8Array> | null | undefined;
-  #used = false;
+  readonly #source: ResponseBody;
+  #body: ReadableStream<Uint8Array> | undefined;
 
-  constructor(message: IncomingMessage, url: string, signal: AbortSignal | undefined) {
-    this.status = message.statusCode ?? 502;
-    this.statusText = message.statusMessage ?? '';
+  constructor(response: Http1Response, url: string) {
+    this.status = response.status;
+    this.statusText = response.statusText;
     this.ok = this.status >= 200 && this.status <= 299;
     this.url = url;
-    this.headers = new UpstreamHeaders(message.headers);
-    this.#signal = signal;
-    if (NULL_BODY_STATUSES.has(this.status)) {
-      message.resume();
-      this.#message = null;
-      this.#body = null;
-    } else if (message.headers['content-length'] === '0') {
-      // The client may not read an empty body at all; drain it so the socket goes back to the pool.
-      message.resume();
-      this.#message = null;
-    } else {
-      this.#message = message;
-    }
+    this.headers = new UpstreamHeaders(response.headers);
+    this.#source = response.body;
   }
 
   get bodyUsed(): boolean {
-    return this.#used;
+    return this.#source.used;
   }
 
-  get body(): ReadableStream<Uint8Array> | null {
-    if (this.#body === undefined) {
-      this.#body = this.#message ? (Readable.toWeb(this.#message) as ReadableStream<Uint8Array>) : new Blob([]).stream();
-    }
-    return this.#body;
+  get body(): ReadableStream<Uint8Array> {
+    return (this.#body ??= this.#source.stream());
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -211,86 +188,28 @@ class UpstreamResponse {
   }
 
   async #bytes(): Promise<Buffer> {
-    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#used = true;
     // Once `body` was asked for, the web stream owns the bytes.
-    if (this.#body) return Buffer.from(await new Response(this.#body).arrayBuffer());
-    const message = this.#message;
-    if (!message) return Buffer.alloc(0);
-    const signal = this.#signal;
-    if (message.destroyed) throw signal?.aborted ? abortError(signal) : new Error('The upstream closed the response before its end');
-    return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let ended = false;
-      message.on('data', (chunk: Buffer) => chunks.push(chunk));
-      message.once('end', () => {
-        ended = true;
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-      });
-      message.once('error', (error) => reject(signal?.aborted ? abortError(signal) : error));
-      message.once('close', () => {
-        if (!ended) reject(signal?.aborted ? abortError(signal) : new Error('The upstream closed the response before its end'));
-      });
-    });
+    if (this.#body) {
+      if (this.#body.locked) throw new TypeError('Body is unusable: Body has already been read');
+      return Buffer.from(await new Response(this.#body).arrayBuffer());
+    }
+    return this.#source.readAll();
   }
 }
 
 export function createHttpFetch(): HttpFetch {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const client = createHttp1Client();
   const origins = new Map<string, Target>();
-  const fetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
-    new Promise<Response>((resolve, reject) => {
-      const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const signal = init.signal ?? undefined;
-      if (signal?.aborted) {
-        reject(abortError(signal));
-        return;
-      }
-      let body: string | Uint8Array | undefined;
-      let headers: string[];
-      let method: string;
-      let target: Target;
-      let path: string;
-      try {
-        ({ target, path } = targetOf(href, origins));
-        body = requestBody(init.body);
-        method = (init.method ?? 'GET').toUpperCase();
-        headers = requestHeaders(init.headers, target, method, body);
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      const { secure } = target;
-      const request = (secure ? https : http).request({
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        path,
-        method,
-        headers,
-        agent: secure ? agents.https : agents.http,
-      });
-      const onAbort = signal ? () => request.destroy(abortError(signal) as Error) : undefined;
-      if (onAbort) signal!.addEventListener('abort', onAbort);
-      const unlink = () => {
-        if (onAbort) signal!.removeEventListener('abort', onAbort);
-      };
-      request.once('error', (error) => {
-        unlink();
-        reject(signal?.aborted ? abortError(signal) : error);
-      });
-      request.once('response', (message) => {
-        message.once('close', unlink);
-        // The openai client reads only the subset of `Response` that UpstreamResponse implements.
-        resolve(new UpstreamResponse(message, href, signal) as unknown as Response);
-      });
-      request.end(body);
-    });
-  return {
-    fetch,
-    close() {
-      agents.http.destroy();
-      agents.https.destroy();
-    },
+  const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const signal = init.signal ?? undefined;
+    const { target, path } = targetOf(href, origins);
+    const body = requestBody(init.body);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const headers = requestHeaders(init.headers, target, method, body);
+    const response = await client.request(target, { method, path, headers, body, signal });
+    // The openai client reads only the subset of `Response` that UpstreamResponse implements.
+    return new UpstreamResponse(response, href) as unknown as Response;
   };
+  return { fetch, close: () => client.close() };
 }
