@@ -6,7 +6,7 @@
 // It answers with an `UpstreamResponse`, not a web `Response`: building one (and its `Headers`)
 // costs more CPU than the rest of a call's plumbing. `UpstreamResponse` has what the openai client
 // reads (`status`, `ok`, `url`, `headers.get`/`entries`, `json()`, `text()`, and `body` for
-// streams, made on first access), and `toResponse()` gives a real `Response` when one is needed.
+// streams, made on first access).
 import { urlToHttpOptions } from 'node:url';
 import { createHttp1Client, type Http1Origin, type Http1Response, type ResponseBody } from './http1-client.js';
 
@@ -129,15 +129,6 @@ class UpstreamHeaders {
     }
     return list;
   }
-  /** A real `Headers` with the same entries. */
-  toHeaders(): Headers {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(this.#raw)) {
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    return headers;
-  }
 }
 
 /** The response of one request; its body is read once, as text, JSON, bytes or a web stream. */
@@ -180,11 +171,6 @@ class UpstreamResponse {
 
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
-  }
-
-  /** A web `Response` over the same (unread) body. */
-  toResponse(): Response {
-    return new Response(this.body, { status: this.status, statusText: this.statusText, headers: this.headers.toHeaders() });
   }
 
   async #bytes(): Promise<Buffer> {
