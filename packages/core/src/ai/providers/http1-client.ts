@@ -310,14 +310,10 @@ class Connection {
           this.#onHead(exchange, head);
           break;
         }
-        case 'length': {
-          const take = Math.min(this.#remaining, data.length - offset);
-          exchange.response!.body.push(data.subarray(offset, offset + take));
-          offset += take;
-          this.#remaining -= take;
+        case 'length':
+          offset = this.#passBody(exchange, data, offset);
           if (this.#remaining === 0) this.#complete();
           break;
-        }
         case 'until-close':
           exchange.response!.body.push(offset === 0 ? data : data.subarray(offset));
           return;
@@ -335,18 +331,22 @@ class Connection {
           this.#onLine(line);
           break;
         }
-        case 'chunk-data': {
-          const take = Math.min(this.#remaining, data.length - offset);
-          exchange.response!.body.push(data.subarray(offset, offset + take));
-          offset += take;
-          this.#remaining -= take;
+        case 'chunk-data':
+          offset = this.#passBody(exchange, data, offset);
           if (this.#remaining === 0) this.#state = 'chunk-end';
           break;
-        }
         case 'done':
           throw new ProtocolError('bytes after the response');
       }
     }
+  }
+
+  /** Hands the body bytes at `offset` (at most `#remaining`) to the response; returns where they end. */
+  #passBody(exchange: Exchange, data: Buffer, offset: number): number {
+    const take = Math.min(this.#remaining, data.length - offset);
+    exchange.response!.body.push(data.subarray(offset, offset + take));
+    this.#remaining -= take;
+    return offset + take;
   }
 
   #onLine(line: string): void {
