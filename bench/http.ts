@@ -124,9 +124,11 @@ const scenarios: Scenario[] = [
 const AI_MODEL = 'bench-model';
 /** Calls in flight: the headline (the summary line) is the first; one at a time shows the path with no queueing. */
 const AI_CONCURRENCIES = [4, 1] as const;
-const AI_WARMUP = 500;
-const AI_ROUNDS = 5;
-const AI_PER_ROUND = 1_000;
+/** Calls per path before measuring: enough for every path's hot code to be optimised. */
+const AI_WARMUP = 2_000;
+/** Short rounds in rotating order, so a slow spell of the shared machine falls on every path alike. */
+const AI_ROUNDS = 20;
+const AI_PER_ROUND = 250;
 const aiBody = JSON.stringify({
   model: AI_MODEL,
   messages: [
