@@ -7,6 +7,7 @@
 // origin, for as long as the server's `Keep-Alive: timeout` hint allows (4 s without one).
 import net from 'node:net';
 import tls from 'node:tls';
+import { abortReason } from '../../shared/abort.js';
 
 export interface Http1Origin {
   secure: boolean;
@@ -56,6 +57,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What node accepts in a header value: tab, visible ASCII, space and obs-text. */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const INVALID_PATH = /[^\x21-\x7e\x80-\xff]/;
+/** `close` among a Connection header's options. */
+const CLOSE_OPTION = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 /** Flow control the body asks of its connection. */
 interface BodyFlow {
@@ -155,10 +158,6 @@ export class ResponseBody {
   }
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
 /** One request's wire bytes: the request line and header lines (latin1, as node writes them) and the body. */
 function encodeRequest(request: Http1Request): { bytes: Buffer; closes: boolean } {
   const { method, path, headers, body } = request;
@@ -174,7 +173,7 @@ function encodeRequest(request: Http1Request): { bytes: Buffer; closes: boolean 
     if (INVALID_VALUE.test(value)) throw new TypeError(`Invalid character in the value of header "${name}"`);
     if (name.length === 10 && name.toLowerCase() === 'connection') {
       connection = true;
-      if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) closes = true;
+      if (CLOSE_OPTION.test(value)) closes = true;
     }
     head += `${name}: ${value}\r\n`;
   }
@@ -243,7 +242,6 @@ class Connection {
   start(exchange: Exchange, bytes: Buffer): void {
     this.#exchange = exchange;
     this.#state = 'head';
-    this.#pending = undefined;
     this.#reusable = !exchange.closes;
     this.socket.setTimeout(0);
     this.socket.write(bytes);
@@ -257,16 +255,22 @@ class Connection {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#pool.forget(this);
-    const exchange = this.#exchange;
+    const exchange = this.#release();
     if (exchange) {
-      this.#exchange = undefined;
       const reason = error ?? (exchange.response ? closedBeforeEnd() : closedBeforeAnswer());
-      if (exchange.onAbort) exchange.signal!.removeEventListener('abort', exchange.onAbort);
       if (exchange.response) exchange.response.body.fail(reason);
       else exchange.reject(reason);
     }
     this.#state = 'done';
     this.socket.destroy();
+  }
+
+  /** Ends the connection's hold on its exchange (and the exchange's on the caller's signal); returns it. */
+  #release(): Exchange | undefined {
+    const exchange = this.#exchange;
+    this.#exchange = undefined;
+    if (exchange?.onAbort) exchange.signal!.removeEventListener('abort', exchange.onAbort);
+    return exchange;
   }
 
   #onEnd(): void {
@@ -388,8 +392,8 @@ class Connection {
       // 100 Continue, 103 Early Hints: the final response follows on the same connection.
       return;
     }
-    const connection = typeof headers.connection === 'string' ? headers.connection.toLowerCase() : '';
-    const keepAlive = minor === '1' ? !/(?:^|,)\s*close\s*(?:,|$)/.test(connection) : /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection);
+    const connection = typeof headers.connection === 'string' ? headers.connection : '';
+    const keepAlive = minor === '1' ? !CLOSE_OPTION.test(connection) : /(?:^|,)\s*keep-alive\s*(?:,|$)/i.test(connection);
     if (!keepAlive) this.#reusable = false;
     const hint = typeof headers['keep-alive'] === 'string' ? /(?:^|[,;\s])timeout=(\d+)/i.exec(headers['keep-alive']) : null;
     this.#idleMs = hint ? Math.min(Number(hint[1]) * 1000 - 1000, MAX_IDLE_MS) : DEFAULT_IDLE_MS;
@@ -433,10 +437,8 @@ class Connection {
 
   /** The response ended: its body ends, and the connection goes back to the pool if it can. */
   #complete(): void {
-    const exchange = this.#exchange!;
-    this.#exchange = undefined;
+    const exchange = this.#release()!;
     this.#state = 'done';
-    if (exchange.onAbort) exchange.signal!.removeEventListener('abort', exchange.onAbort);
     exchange.response!.body.end();
     if (this.#reusable && this.#idleMs > 0 && !this.#pending) {
       this.socket.resume();
@@ -510,7 +512,7 @@ export function createHttp1Client(options: Http1ClientOptions = {}): Http1Client
       return new Promise<Http1Response>((resolve, reject) => {
         const { signal } = request;
         if (closed) return reject(new Error('The HTTP client is closed'));
-        if (signal?.aborted) return reject(abortError(signal));
+        if (signal?.aborted) return reject(abortReason(signal));
         let encoded: ReturnType<typeof encodeRequest>;
         try {
           encoded = encodeRequest(request);
@@ -526,7 +528,7 @@ export function createHttp1Client(options: Http1ClientOptions = {}): Http1Client
         const exchange: Exchange = { method: request.method, closes: encoded.closes, signal, onAbort: undefined, resolve, reject, response: undefined };
         if (signal) {
           const target = connection;
-          exchange.onAbort = () => target.destroy(abortError(signal));
+          exchange.onAbort = () => target.destroy(abortReason(signal));
           signal.addEventListener('abort', exchange.onAbort, { once: true });
         }
         connection.start(exchange, encoded.bytes);

@@ -1,6 +1,7 @@
 // The offline model: answers in-process, deterministically for the same request, so the demo and
 // `auterity serve` work with no API key. It is not a language model and says so in every answer.
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { abortReason } from '../../shared/abort.js';
 import { sha256Hex } from '../../shared/hash.js';
 import type { ChatProvider } from './provider.js';
 import { countPromptTokens, countTokens, lastUserMessage } from './tokens.js';
@@ -95,10 +96,6 @@ function answer(request: ChatCompletionCreateParamsBase): OfflineAnswer {
   };
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
 export function createOfflineProvider(id: string, now: () => number, region = 'local'): ChatProvider {
   return {
     id,
@@ -107,7 +104,7 @@ export function createOfflineProvider(id: string, now: () => number, region = 'l
     timeoutMs: undefined,
     close: () => undefined,
     complete(body, signal) {
-      if (signal.aborted) return Promise.reject(abortError(signal));
+      if (signal.aborted) return Promise.reject(abortReason(signal));
       const result = answer(body);
       const completion: ChatCompletion = {
         id: result.id,
@@ -120,7 +117,7 @@ export function createOfflineProvider(id: string, now: () => number, region = 'l
       return Promise.resolve(completion);
     },
     stream(body, signal) {
-      if (signal.aborted) return Promise.reject(abortError(signal));
+      if (signal.aborted) return Promise.reject(abortReason(signal));
       const result = answer(body);
       const created = Math.floor(now() / 1000);
       const includeUsage = body.stream_options?.include_usage === true;
@@ -137,7 +134,7 @@ export function createOfflineProvider(id: string, now: () => number, region = 'l
         for (const piece of pieces) {
           // Yield to the event loop between chunks, as a network stream would, so aborts land.
           await new Promise<void>((resolve) => setImmediate(resolve));
-          if (signal.aborted) throw abortError(signal);
+          if (signal.aborted) throw abortReason(signal);
           yield chunk({ content: piece }, null);
         }
         yield chunk({}, result.finishReason);

@@ -5,6 +5,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import type { Logger } from '../../config/logger.js';
 import { silentLogger } from '../../config/logger.js';
 import { AuterityError } from '../../errors.js';
+import { abortReason } from '../../shared/abort.js';
 import { deferred } from '../../shared/deferred.js';
 import { createId } from '../../shared/ids.js';
 import { optionError, optionsError, toIssues } from '../../shared/validation.js';
@@ -107,10 +108,6 @@ const DEFAULTS = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxRetry
 
 
 const closedError = () => new AuterityError('unavailable', 'The AI router is closed');
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
 
 /** Links `signal` to `controller` (abort follows); returns the unlink. */
 function link(signal: AbortSignal | undefined, controller: AbortController): () => void {
