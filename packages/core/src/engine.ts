@@ -361,7 +361,14 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
         member = joined.member;
         return joined.undo;
       });
-      return { invitation, member: member! };
+      // No join ran: this person had accepted it already, and the answer is the membership they got.
+      // One removed since is not added back; the invitation stays consumed.
+      member ??= await createMembersApi(ctx, storage.scope(invitation.tenantId))
+        .get(who.id)
+        .catch((error: unknown) => {
+          throw error instanceof AuterityError && error.code === 'not_found' ? new AuterityError('conflict', 'invitation was already accepted') : error;
+        });
+      return { invitation, member };
     },
     apiKeys: {
       async create(tenantId, input) {

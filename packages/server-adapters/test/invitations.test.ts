@@ -79,6 +79,9 @@ describe('invitation routes', () => {
     expect((await send('GET', '/members/user-ada', admin)).json).toMatchObject({ roles: ['editor'] });
     const again = await send('POST', '/invitations/accept', user('acme', 'user-eve', 'viewer'), { token });
     expect(again.status).toBe(409);
+    // Ada's client retrying (its first answer lost) gets the same answer, and nothing changes.
+    const retried = await send('POST', '/invitations/accept', user('globex', 'user-ada', 'viewer'), { token });
+    expect([retried.status, retried.json]).toEqual([201, accepted.json]);
     const audit = (await send('GET', '/audit?limit=1000', admin)).json as { data: { action: string; actorId: string }[] };
     // The member joins first (as the invitation), then the invitation is consumed.
     expect(audit.data.filter((entry) => entry.action === 'invitation.accepted' || entry.action === 'member.added').map((entry) => [entry.action, entry.actorId])).toEqual([

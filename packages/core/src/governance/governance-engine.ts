@@ -144,8 +144,9 @@ function buildGovernanceEngine(input: GovernanceOptions | undefined, deps: { sco
     audit,
     approvals,
     async acceptInvitation(token, acceptedBy, join) {
-      const invitation = await invitationsFor(deps.scopeFor).accept(token, acceptedBy, join);
-      await audit.append(invitation.tenantId, { actorId: acceptedBy, action: 'invitation.accepted', resource: `invitation:${invitation.id}`, data: { email: invitation.email, roles: invitation.roles } });
+      const { invitation, consumed } = await invitationsFor(deps.scopeFor).accept(token, acceptedBy, join);
+      // A repeat by the same acceptor changes nothing, so only the accept that consumed it is audited.
+      if (consumed) await audit.append(invitation.tenantId, { actorId: acceptedBy, action: 'invitation.accepted', resource: `invitation:${invitation.id}`, data: { email: invitation.email, roles: invitation.roles } });
       return invitation;
     },
     forTenant(scope, actor, ready) {

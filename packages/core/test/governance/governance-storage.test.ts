@@ -160,6 +160,8 @@ describe.each(testDialects)('governance on %s', (dialect) => {
       expect(await acme.members.get('member-new')).toEqual(accepted.member);
       expect(isAuterityError(await rejection(fixture.engine.acceptInvitation(token, { id: 'member-other' })), 'conflict')).toBe(true);
       expect(isAuterityError(await rejection(acme.members.get('member-other')), 'not_found')).toBe(true);
+      // The acceptor again (its answer lost): the same invitation and membership, audited once.
+      expect(await fixture.engine.acceptInvitation(token, { id: 'member-new' })).toEqual(accepted);
       expect((await globex.governance.invitations.list()).length).toBe(0);
       // The member is added as the invitation (its creator held member:invite), then the invitation is consumed.
       const entries = (await acme.governance.audit.list()).filter((entry) => entry.resource === 'member:member-new' || entry.resource === `invitation:${invitation.id}`);
@@ -168,6 +170,15 @@ describe.each(testDialects)('governance on %s', (dialect) => {
         ['member.added', `invitation:${invitation.id}`],
         ['invitation.accepted', 'member-new'],
       ]);
+    });
+
+    it('does not add back, on a repeated accept, a member removed since', async () => {
+      const { token } = await acme.governance.invitations.create({ email: 'gone@example.com', roles: ['viewer'] });
+      await fixture.engine.acceptInvitation(token, { id: 'member-gone' });
+      await acme.members.remove('member-gone');
+      const again = await rejection(fixture.engine.acceptInvitation(token, { id: 'member-gone' }));
+      expect(isAuterityError(again, 'conflict') && again.message).toMatch(/already accepted/);
+      expect(isAuterityError(await rejection(acme.members.get('member-gone')), 'not_found')).toBe(true);
     });
 
     it('leaves the token usable when the join fails: the email already a member, no seat left', async () => {

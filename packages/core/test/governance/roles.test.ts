@@ -59,8 +59,15 @@ describe('invitations', () => {
     const { invitations } = setup();
     const { token, invitation } = await invitations.create('t1', { email: 'New@Example.com', roles: ['editor'], invitedBy: 'u1' });
     expect(invitation.email).toBe('new@example.com');
-    await expect(invitations.accept(token, 'member-1')).resolves.toMatchObject({ tenantId: 't1', roles: ['editor'], acceptedBy: 'member-1' });
+    const first = await invitations.accept(token, 'member-1');
+    expect(first).toMatchObject({ invitation: { tenantId: 't1', roles: ['editor'], acceptedBy: 'member-1' }, consumed: true });
     expect(await codeOf(invitations.accept(token, 'member-2'))).toMatch(/^conflict: .*already accepted/);
+    // The one who accepted it, asking again (a lost answer, or their concurrent accept that lost the
+    // race to the store): the accepted invitation, and no second join.
+    const joins: string[] = [];
+    const again = await invitations.accept(token, 'member-1', async () => void joins.push('again'));
+    expect(again).toEqual({ invitation: first.invitation, consumed: false });
+    expect(joins).toEqual([]);
     const both = await Promise.allSettled([0, 1].map(async () => {
       const fresh = await invitations.create('t1', { email: 'b@example.com', roles: ['viewer'], invitedBy: 'u1' });
       return Promise.allSettled([invitations.accept(fresh.token, 'x'), invitations.accept(fresh.token, 'y')]);
@@ -99,7 +106,7 @@ describe('invitations', () => {
       joined.push('m1');
       return undefined;
     });
-    expect(accepted).toMatchObject({ acceptedBy: 'm1' });
+    expect(accepted).toMatchObject({ invitation: { acceptedBy: 'm1' }, consumed: true });
     expect(joined).toEqual(['m1']);
   });
 

@@ -47,13 +47,21 @@ export type InvitationRequest = z.input<typeof invitationRequestSchema>;
  */
 export type InvitationJoin = (invitation: Invitation) => Promise<(() => Promise<void>) | undefined>;
 
+export interface InvitationAcceptance {
+  invitation: Invitation;
+  /** Whether this accept consumed the invitation; false when the same acceptor's earlier or concurrent one did. */
+  consumed: boolean;
+}
+
 export interface Invitations {
   create(tenantId: string, request: InvitationRequest): Promise<{ invitation: Invitation; token: string }>;
   /**
    * Checks signature, expiry, revocation and single use, runs `join`, then consumes the invitation.
-   * A `join` that throws leaves the invitation open.
+   * A `join` that throws leaves the invitation open. Accepting again as the one who accepted it
+   * resolves with the accepted invitation (`consumed: false`) without running `join`; anyone else
+   * gets a conflict.
    */
-  accept(token: string, acceptedBy: string, join?: InvitationJoin): Promise<Invitation>;
+  accept(token: string, acceptedBy: string, join?: InvitationJoin): Promise<InvitationAcceptance>;
   revoke(tenantId: string, id: string): Promise<boolean>;
   list(tenantId: string): Promise<Invitation[]>;
 }
@@ -114,16 +122,21 @@ export function createInvitations(options: InvitationOptions): Invitations {
       const invitation = await options.store.get(claims.t, claims.i);
       if (!invitation) throw new AuterityError('not_found', 'invitation not found');
       if (invitation.revokedAt !== null) throw invalidToken('revoked');
-      if (invitation.acceptedAt !== null) throw alreadyAccepted();
+      if (invitation.acceptedAt !== null) {
+        // A retry by the one who accepted it (its answer lost, or a concurrent accept of theirs
+        // consumed it first) gets the accepted invitation; `join` does not run again.
+        if (invitation.acceptedBy === acceptedBy) return { invitation, consumed: false };
+        throw alreadyAccepted();
+      }
       const undo = join ? await join(invitation) : undefined;
       if (!(await options.store.markAccepted(claims.t, claims.i, at, acceptedBy))) {
         const current = await options.store.get(claims.t, claims.i);
         // The same person's concurrent accept consumed it: the membership stands.
-        if (current && current.acceptedAt !== null && current.acceptedBy === acceptedBy) return current;
+        if (current && current.acceptedAt !== null && current.acceptedBy === acceptedBy) return { invitation: current, consumed: false };
         if (undo) await undo();
         throw current?.revokedAt != null ? invalidToken('revoked') : alreadyAccepted();
       }
-      return { ...invitation, acceptedAt: at, acceptedBy };
+      return { invitation: { ...invitation, acceptedAt: at, acceptedBy }, consumed: true };
     },
     revoke: (tenantId, id) => options.store.markRevoked(tenantId, id, now()),
     list: (tenantId) => options.store.list(tenantId),
