@@ -127,6 +127,9 @@ describe('DataTable', () => {
     trigger.element().focus();
     await userEvent.keyboard('{Enter}');
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Duration' })).toHaveAttribute('aria-checked', 'false');
+    // Opened from the keyboard, the menu moves focus to its first item; arrows typed before that
+    // would land on the trigger.
+    await expect.element(page.getByRole('menuitemcheckbox', { name: 'Run' })).toHaveFocus();
     await userEvent.keyboard('{ArrowDown}{ArrowDown}');
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Tenant' })).toHaveFocus();
     await userEvent.keyboard(' ');
