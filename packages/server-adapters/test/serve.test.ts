@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@auterity/core/client';
+import { createTestDatabase } from '@auterity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 
@@ -39,28 +40,11 @@ describe('auterity serve', () => {
     const key = (await cli(['key', 'create', 'acme', '--scopes', 'members:read'], dir)).out.at(-1)!;
     const admin = (await cli(['key', 'create', 'acme'], dir)).out.at(-1)!;
 
-    // Workspace packages resolve to their sources in the child too, as they do under vitest.
-    const tsconfig = path.join(dir, 'tsconfig.json');
-    writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { baseUrl: root, paths: { '@auterity/core': ['packages/core/src/index.ts'] } } }));
-    const child = spawn(process.execPath, ['--import', tsx, path.join(import.meta.dirname, 'fixtures/cli.ts'), 'serve', '--port', '0'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: tsconfig },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const serve = await startServe(dir, {});
+    const base = serve.base;
     try {
-      const base = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /listening on (http:\/\/\S+)\/v1/.exec(stdout);
-          if (match) resolve(match[1]!);
-        });
-        void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
       expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+      expect(serve.stderr()).not.toMatch(/no secret/);
       expect((await fetch(`${base}/v1/members`)).status).toBe(401);
       const members = await fetch(`${base}/v1/members`, { headers: { authorization: `Bearer ${key}` } });
       expect(members.status).toBe(200);
@@ -97,9 +81,50 @@ describe('auterity serve', () => {
       expect(await completion.json()).toMatchObject({ object: 'chat.completion', model: 'offline', choices: [{ message: { role: 'assistant', content: expect.any(String) } }] });
       expect((await client.ai.models()).map((model) => model.id)).toContain('offline');
     } finally {
-      child.kill('SIGTERM');
+      serve.stop();
     }
-    expect(await exited).toBe(0);
-    expect(stdout).toMatch(/Received SIGTERM, shutting down\./);
+    expect(await serve.exited).toBe(0);
+    expect(serve.stdout()).toMatch(/Received SIGTERM, shutting down\./);
+  });
+
+  it('warns, on a server database with no secret, that invitations cannot work', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const serve = await startServe(dir, { AUTERITY_DATABASE_URL: db.url });
+      try {
+        expect((await fetch(`${serve.base}/v1/health`)).status).toBe(200);
+        expect(serve.stderr()).toMatch(/no secret is set \(AUTERITY_SECRET, or "secret" in the config file\): invitation tokens cannot be signed/);
+      } finally {
+        serve.stop();
+      }
+      expect(await serve.exited).toBe(0);
+    } finally {
+      await db.drop();
+    }
   });
 });
+
+/** `auterity serve --port 0` from source in a child process, in `dir`, with `env` added. */
+async function startServe(dir: string, env: Record<string, string>) {
+  // Workspace packages resolve to their sources in the child too, as they do under vitest.
+  const tsconfig = path.join(dir, 'tsconfig.json');
+  writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { baseUrl: root, paths: { '@auterity/core': ['packages/core/src/index.ts'] } } }));
+  const child = spawn(process.execPath, ['--import', tsx, path.join(import.meta.dirname, 'fixtures/cli.ts'), 'serve', '--port', '0'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: tsconfig, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)\/v1/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return { base, exited, stdout: () => stdout, stderr: () => stderr, stop: () => child.kill('SIGTERM') };
+}

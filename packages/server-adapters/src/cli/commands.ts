@@ -1,14 +1,18 @@
 // The CLI's commands. Each declares its usage, its options (node:util parseArgs, strict) and what
 // it does with an engine; the runner owns parsing, engine lifetime and error reporting.
-import type { Auterity } from '@auterity/core';
+import type { Auterity, AuterityOptions } from '@auterity/core';
 import { startServer, untilSignal } from './serve.js';
 import { UsageError } from './usage-error.js';
 
 export interface CommandContext {
   engine: Auterity;
+  /** The options the engine was built with (config file and environment). */
+  options: AuterityOptions;
   positionals: string[];
   values: Record<string, string | boolean | undefined>;
   print(line: string): void;
+  /** A line for the operator on stderr: something works less than they may expect. */
+  warn(line: string): void;
 }
 
 export interface Command {
@@ -104,11 +108,15 @@ export const commands: Command[] = [
       port: { type: 'string', description: 'port to listen on (default: 3000; 0 picks a free one)' },
       host: { type: 'string', description: 'interface to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)' },
     },
-    async run({ engine, values, print }) {
+    async run({ engine, options, values, print, warn }) {
       const port = parsePort(values.port);
       const host = optionalString(values.host) ?? '127.0.0.1';
       const running = await startServer(engine, { port, host });
       print(`Auterity API listening on ${running.url}/v1 (Ctrl-C to stop)`);
+      // Only a server database can lack one: an embedded one gets its own (config.ts).
+      if (options.secret === undefined) {
+        warn('auterity: no secret is set (AUTERITY_SECRET, or "secret" in the config file): invitation tokens cannot be signed, so the invitation routes answer 500 until one is.');
+      }
       const signal = await untilSignal();
       print(`Received ${signal}, shutting down.`);
       await running.close();

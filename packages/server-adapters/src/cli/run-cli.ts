@@ -110,7 +110,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     const loaded = await loadEngineOptions(cwd, env, configPath);
     sources = loaded.sources;
     engine = createAuterity(loaded.options);
-    await command.run({ engine, positionals: args.positionals, values: args.values, print: stdout });
+    await command.run({ engine, options: loaded.options, positionals: args.positionals, values: args.values, print: stdout, warn: stderr });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
