@@ -9,7 +9,7 @@ import type { Assistant, BreakerSnapshot, BreakerTransition, CacheStats, ModelEn
 import { aiChatAction } from './workflows/actions/ai-chat.js';
 import { resolveOptions, type AuterityOptions, type Logger } from './config/index.js';
 import { Storage, type DialectName } from './storage/index.js';
-import { createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
+import { alreadyAccepted, createGovernanceEngine, type GovernanceOptions, type Invitation, type TenantGovernance } from './governance/engine-surface.js';
 import { SYSTEM_PRINCIPAL, governApiKeys, governMembers, type GovernedPrincipal } from './governance/enforcement.js';
 import type { WorkflowGuard } from './workflows/scheduler/guard.js';
 import { APPROVAL_DECIDED_EVENT, approvalDecision, approvalRequestAction } from './workflows/actions/approval-request.js';
@@ -150,12 +150,15 @@ const sameRoles = (a: readonly string[], b: readonly string[]) => {
  * accept that stopped before consuming the token, or added by the same person's concurrent one):
  * it stands. Any other member with that id is a conflict.
  */
+/** The member `id`, or undefined when there is none. */
+const findMember = (members: MembersApi, id: string): Promise<Member | undefined> =>
+  members.get(id).catch((error: unknown) => {
+    if (error instanceof AuterityError && error.code === 'not_found') return undefined;
+    throw error;
+  });
+
 async function joinInvitee(members: MembersApi, who: InvitationAcceptor, invitation: Invitation): Promise<{ member: Member; undo?: () => Promise<void> }> {
-  const find = () =>
-    members.get(who.id).catch((error: unknown) => {
-      if (error instanceof AuterityError && error.code === 'not_found') return undefined;
-      throw error;
-    });
+  const find = () => findMember(members, who.id);
   let existing = await find();
   if (!existing) {
     try {
@@ -363,11 +366,8 @@ export function createAuterity(options: CreateAuterityOptions = {}): Auterity {
       });
       // No join ran: this person had accepted it already, and the answer is the membership they got.
       // One removed since is not added back; the invitation stays consumed.
-      member ??= await createMembersApi(ctx, storage.scope(invitation.tenantId))
-        .get(who.id)
-        .catch((error: unknown) => {
-          throw error instanceof AuterityError && error.code === 'not_found' ? new AuterityError('conflict', 'invitation was already accepted') : error;
-        });
+      member ??= await findMember(createMembersApi(ctx, storage.scope(invitation.tenantId)), who.id);
+      if (!member) throw alreadyAccepted();
       return { invitation, member };
     },
     apiKeys: {

@@ -75,7 +75,7 @@ export interface InvitationOptions {
 
 const tokenPayloadSchema = z.object({ t: z.string(), i: z.string(), e: z.number() });
 
-const alreadyAccepted = () => new AuterityError('conflict', 'invitation was already accepted');
+export const alreadyAccepted = () => new AuterityError('conflict', 'invitation was already accepted');
 const invalidToken = (reason: string) => new AuterityError('invalid_input', `invitation token is invalid: ${reason}`, { issues: [{ path: 'token', message: reason }] });
 
 export function createInvitations(options: InvitationOptions): Invitations {
