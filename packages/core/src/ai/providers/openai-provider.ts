@@ -33,7 +33,8 @@ class OpenAI extends OfficialClient {
 
   override async buildRequest(options: RequestOptions, extra: { retryCount?: number } = {}): Promise<BuiltRequest> {
     const { body } = options;
-    if ((extra.retryCount ?? 0) !== 0 || !isPlainObject(body) || Object.keys(options).some((name) => !PLAIN_OPTIONS.has(name))) {
+    // An idempotency header (the client sends none to OpenAI today) would carry a key per call.
+    if (this.idempotencyHeader !== undefined || (extra.retryCount ?? 0) !== 0 || !isPlainObject(body) || Object.keys(options).some((name) => !PLAIN_OPTIONS.has(name))) {
       return super.buildRequest(options, extra);
     }
     // The client's own option naming which credentials a call takes, which its headers depend on.
@@ -46,7 +47,7 @@ class OpenAI extends OfficialClient {
       return request;
     }
     return {
-      req: { method: options.method, headers: built.headers, ...(options.signal && { signal: options.signal }), body: JSON.stringify(body) },
+      req: { method: options.method, headers: built.headers, ...(options.signal && { signal: options.signal }), body: JSON.stringify(body), ...this.fetchOptions },
       url: built.url,
       timeout: built.timeout,
     };
