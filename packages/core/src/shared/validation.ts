@@ -3,6 +3,13 @@
 import { z } from 'zod';
 import { AuterityError, type AuterityIssue } from '../errors.js';
 
+/** An object literal (or a null-prototype object): not an array, a class instance or a built-in. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 export function toIssues(error: z.ZodError, prefix?: string): AuterityIssue[] {
   const issues: AuterityIssue[] = [];
   for (const issue of error.issues) {

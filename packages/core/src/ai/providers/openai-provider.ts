@@ -1,6 +1,7 @@
 // An OpenAI-compatible endpoint through the official client. The client never retries (maxRetries
 // 0): the router decides whether and where to try again.
 import OfficialClient from 'openai';
+import { isPlainObject } from '../../shared/validation.js';
 import { createHttpFetch } from './http-fetch.js';
 import type { ChatProvider } from './provider.js';
 import type { ProviderConfig } from './schema.js';
@@ -10,12 +11,6 @@ type BuiltRequest = Awaited<ReturnType<OfficialClient['buildRequest']>>;
 
 /** The options a provider's own calls carry: any other makes the client build the request itself. */
 const PLAIN_OPTIONS = new Set(['method', 'path', 'body', 'signal', 'stream', '__security']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
 /**
  * The official client, building a provider's constant request parts once. For a call with a JSON
@@ -29,7 +24,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * client's name, which the client sends as its User-Agent.
  */
 class OpenAI extends OfficialClient {
-  readonly #built = new Map<string, Omit<BuiltRequest, 'req'> & { headers: BuiltRequest['req']['headers'] }>();
+  readonly #built = new Map<string, { url: string; timeout: number; headers: BuiltRequest['req']['headers'] }>();
 
   override async buildRequest(options: RequestOptions, extra: { retryCount?: number } = {}): Promise<BuiltRequest> {
     const { body } = options;

@@ -1,15 +1,10 @@
 // The audit log: append, read, verify, export and prune a tenant's hash-chained entries.
 import { z } from 'zod';
+import { isPlainObject } from '../../shared/validation.js';
 import { parseWith } from '../validation.js';
 import { genesisHash, hashEntry, verifyChain, type AuditEntry, type ChainPoint, type VerifyResult } from './chain.js';
 import { csvHeader, csvRow } from './export.js';
 import type { AuditStore } from './store.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
 export const auditEventSchema = z.strictObject({
   actorId: z.string().min(1).max(256),
