@@ -130,11 +130,17 @@ describe('DataTable', () => {
     // Opened from the keyboard, the menu moves focus to its first item; arrows typed before that
     // would land on the trigger.
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Run' })).toHaveFocus();
-    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    // The menu moves focus on an arrow, Home or End in a timer after the key: a key typed before it
+    // fires acts on the item that still has focus, so each waits for the focus to arrive.
+    await userEvent.keyboard('{ArrowDown}');
+    await expect.element(page.getByRole('menuitemcheckbox', { name: 'Workflow' })).toHaveFocus();
+    await userEvent.keyboard('{ArrowDown}');
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Tenant' })).toHaveFocus();
     await userEvent.keyboard(' ');
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Tenant' })).toHaveAttribute('aria-checked', 'false');
-    await userEvent.keyboard('{End} ');
+    await userEvent.keyboard('{End}');
+    await expect.element(page.getByRole('menuitemcheckbox', { name: 'Duration' })).toHaveFocus();
+    await userEvent.keyboard(' ');
     await expect.element(page.getByRole('menuitemcheckbox', { name: 'Duration' })).toHaveAttribute('aria-checked', 'true');
     await userEvent.keyboard('{Escape}');
     await expect.element(header('Tenant')).not.toBeInTheDocument();
